@@ -1,0 +1,7 @@
+"""kumihan: a Japanese publishing toolkit.
+
+Markdown chapters and YAML records go in; the 概略書, 事例集 and 報告書 come out
+as editable DOCX and as print-ready (PDF/X-1a) and screen PDFs.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,200 @@
+"""The command line: build deliverables, check content, preflight PDFs.
+
+    python build.py [summary|casebook|report|all ...] [--format pdf,docx] [--variant print,screen]
+                    [--out DIR] [--strict] [--jobs N] [--no-preflight]
+    python build.py check [--strict] [--json]
+    python build.py preflight FILE.pdf [--profile print|screen] [--json]
+
+Exit status: 0 success, 1 content errors (or a failed preflight), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from kumihan.diagnostics import Diagnostic, Diagnostics, Severity
+from kumihan.pipeline import DELIVERABLES
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+COMMANDS = ("check", "preflight", "watch", "proof", "diff")
+
+
+def project_root() -> Path:
+    """The project root: the current directory if it has content/ and layouts/, else this checkout."""
+    here = Path.cwd()
+    if (here / "content").is_dir() and (here / "layouts").is_dir():
+        return here
+    return Path(__file__).resolve().parents[2]
+
+
+def _csv(choices: Sequence[str]) -> argparse._StoreAction | type:
+    def parse(value: str) -> tuple[str, ...]:
+        items = tuple(v.strip() for v in value.split(",") if v.strip())
+        bad = [v for v in items if v not in choices]
+        if bad or not items:
+            raise argparse.ArgumentTypeError(f"{', '.join(bad) or value!r}: choose from {', '.join(choices)}")
+        return items
+
+    return parse  # type: ignore[return-value]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build the deliverables (概略書 summary, 事例集 casebook, 報告書 report) into output/.",
+    )
+    parser.add_argument("deliverables", nargs="*", metavar="DELIVERABLE", help="summary, casebook, report or all (default: all)")
+    parser.add_argument("--format", type=_csv(("pdf", "docx")), default=("pdf", "docx"), help="pdf, docx or pdf,docx (default both)")
+    parser.add_argument("--variant", type=_csv(("print", "screen")), default=("print", "screen"), help="PDF variants: print (PDF/X-1a, bleed, marks), screen (RGB, web); default both")
+    parser.add_argument("--out", type=Path, default=None, help="output directory (default: output/)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings (draft records, overflow, fallback glyphs) as errors")
+    parser.add_argument("--jobs", type=int, default=0, help="parallel processes (default: number of CPUs)")
+    parser.add_argument("--no-preflight", action="store_true", help="skip the preflight of print PDFs")
+    parser.add_argument("--quiet", action="store_true", help="print only errors and the summary")
+    return parser
+
+
+def check_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py check", description="Validate all content without writing anything.")
+    parser.add_argument("--strict", action="store_true", help="also fail on warnings: draft records, overflowing cases, fallback glyphs")
+    parser.add_argument("--json", action="store_true", help="print the problems as JSON")
+    return parser
+
+
+def preflight_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py preflight", description="Check a PDF against the print vendor's rules (PDF/X-1a).")
+    parser.add_argument("pdf", type=Path, help="the PDF to check")
+    parser.add_argument("--profile", choices=("print", "screen"), default="print")
+    parser.add_argument("--page-multiple", type=int, default=2, help="page count must be a multiple of this (4 for saddle stitch)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] == "check":
+            return run_check(check_parser().parse_args(args[1:]))
+        if args and args[0] == "preflight":
+            return run_preflight(preflight_parser().parse_args(args[1:]))
+        if args and args[0] in ("watch", "proof", "diff"):
+            from kumihan import editor
+
+            return editor.main(args)
+        return run_build(build_parser().parse_args(args))
+    except SystemExit as exc:  # argparse: usage errors exit 2, --help exits 0
+        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_USAGE
+
+
+def _deliverables(names: Sequence[str]) -> tuple[str, ...]:
+    if not names or "all" in names:
+        return DELIVERABLES
+    bad = [n for n in names if n not in DELIVERABLES]
+    if bad:
+        print(f"build.py: unknown deliverable {', '.join(bad)}: choose from summary, casebook, report, all", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+    return tuple(dict.fromkeys(names))
+
+
+def print_diagnostics(items: Sequence[Diagnostic], *, quiet: bool = False, stream: object = None) -> None:
+    out = stream or sys.stderr
+    for item in items:
+        if quiet and item.severity is not Severity.ERROR:
+            continue
+        print(item.format(), file=out)  # type: ignore[call-overload]
+
+
+def _unique(items: Sequence[Diagnostic]) -> list[Diagnostic]:
+    collected = Diagnostics()
+    collected.extend(items)
+    return collected.sorted()
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from kumihan.outputs import commit, discard, stage
+    from kumihan.registry import build_deliverable
+
+    root = project_root()
+    deliverables = _deliverables(args.deliverables)
+    out_dir: Path = args.out or root / "output"
+    started = time.perf_counter()
+    jobs = args.jobs or min(len(deliverables), os.cpu_count() or 1)
+    kwargs = {"formats": args.format, "variants": args.variant, "strict": args.strict, "preflight": not args.no_preflight}
+    if jobs > 1 and len(deliverables) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(build_deliverable, root, d, **kwargs) for d in deliverables]
+            results = [f.result() for f in futures]
+    else:
+        results = [build_deliverable(root, d, **kwargs) for d in deliverables]
+    diagnostics = _unique([d for r in results for d in r.diagnostics])
+    print_diagnostics(diagnostics, quiet=args.quiet)
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR or (args.strict and d.severity is Severity.WARNING)]
+    failed_preflight = [r for r in results if r.preflight_failed]
+    for r in failed_preflight:
+        print(f"\nプリフライト（{r.deliverable}）:", file=sys.stderr)
+        print("\n".join(r.preflight), file=sys.stderr)
+    if errors or failed_preflight:
+        count = len(errors)
+        print(
+            f"\nビルドを中止しました: エラー {count} 件{'、プリフライト失敗' if failed_preflight else ''}。"
+            f" {out_dir} の既存の出力は変更していません。",
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT
+    staged = {}
+    try:
+        for result in results:
+            for artifact in result.artifacts:
+                staged[artifact.name] = stage(out_dir, artifact.name, artifact.data)
+        written = commit(out_dir, staged)
+    except OSError as exc:
+        discard(staged)
+        print(f"E601 出力を書き込めません: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    elapsed = time.perf_counter() - started
+    artifacts = {a.name: a for r in results for a in r.artifacts}
+    print(f"\n{len(written)} 個のファイルを {out_dir} に書き出しました（{elapsed:.1f} 秒）:")
+    for path in written:
+        art = artifacts[path.name]
+        print(f"  {path.name:<24} {art.kind:<12} {art.pages:>4} ページ  {len(art.data) / 1024:>8.0f} KB")
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from kumihan.registry import prepare_deliverable
+
+    root = project_root()
+    diagnostics = Diagnostics()
+    for deliverable in DELIVERABLES:
+        prepare_deliverable(root, deliverable, diagnostics, strict=args.strict)
+    items = diagnostics.sorted()
+    failing = [d for d in items if d.severity is Severity.ERROR or (args.strict and d.severity is Severity.WARNING)]
+    if args.json:
+        print(json.dumps({"ok": not failing, "problems": [d.to_json() for d in items]}, ensure_ascii=False, indent=2))
+    else:
+        print_diagnostics(items, stream=sys.stdout)
+        errors = sum(1 for d in items if d.severity is Severity.ERROR)
+        warnings = sum(1 for d in items if d.severity is Severity.WARNING)
+        print(f"\nエラー {errors} 件、警告 {warnings} 件" + ("（--strict: 警告も失敗として扱います）" if args.strict else ""))
+    return EXIT_CONTENT if failing else EXIT_OK
+
+
+def run_preflight(args: argparse.Namespace) -> int:
+    from kumihan.verify.preflight import preflight
+
+    if not args.pdf.is_file():
+        print(f"build.py preflight: {args.pdf}: no such file", file=sys.stderr)
+        return EXIT_USAGE
+    report = preflight(args.pdf, profile=args.profile, page_multiple=args.page_multiple)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(report.format())
+    return EXIT_OK if report.passed else EXIT_CONTENT

@@ -1,0 +1,324 @@
+"""The page machinery: parts, page templates, headers and footers, numbering, marks.
+
+Takes the flowables of each part and the layout's page geometry; lays them out
+with reportlab's platypus and gives the PDF bytes. Pages mirror left/right,
+parts start on the next or the next right-hand page, page numbers follow each
+part's numbering, and in the print variant the media carries bleed and トンボ
+with TrimBox/BleedBox on every page.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from reportlab.lib.colors import CMYKColorSep
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus.doctemplate import ActionFlowable, PageBegin
+from reportlab.platypus.flowables import Flowable
+
+from kumihan import model as m
+from kumihan.layout.spec import HeaderFooter, Layout
+from kumihan.render.pdf.context import RenderContext
+from kumihan.render.pdf.furniture import trim_origin
+from kumihan.transforms.numbers import roman
+
+
+class PartStart(ActionFlowable):  # type: ignore[misc]
+    """Begins a part: a page break (unless it continues), a blank page to reach a
+    right-hand page when asked, and the part's template, numbering and running head."""
+
+    def __init__(self, part: m.Part, first: bool) -> None:
+        super().__init__()
+        self.part = part
+        self.first = first
+
+    def apply(self, doc: KumihanDoc) -> None:
+        part = self.part
+        if self.first:
+            doc.adopt(part)
+            return
+        if part.start == "continue":
+            doc.running_head = part.running_head or doc.running_head
+            return
+        doc.pending_part = part
+        doc.handle_pageBreak()
+        if part.start == "right" and (doc.page + 1) % 2 == 0:
+            doc.blank_next = True
+
+
+class SwitchTemplate(ActionFlowable):  # type: ignore[misc]
+    """Use another page template (and running heads) from the next page on, or go back.
+
+    A case inside a flowing part (the 概略書's example case) is set on case pages.
+    """
+
+    def __init__(self, template: str | None, running_head: str = "", subhead: str = "") -> None:
+        super().__init__()
+        self.template, self.running_head, self.subhead = template, running_head, subhead
+
+    def apply(self, doc: KumihanDoc) -> None:
+        if self.template is None:
+            if doc.saved_templates:
+                doc.template_name, doc.running_head, doc.subhead = doc.saved_templates.pop()
+            return
+        doc.saved_templates.append((doc.template_name, doc.running_head, doc.subhead))
+        doc.template_name = self.template if self.template in doc.layout.templates else doc.template_name
+        doc.running_head = self.running_head or doc.running_head
+        doc.subhead = self.subhead
+
+
+class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
+    """A platypus document with the toolkit's page semantics."""
+
+    def __init__(self, buffer: io.BytesIO, ctx: RenderContext, meta: m.Metadata, **kw: Any) -> None:
+        self.ctx = ctx
+        self.layout: Layout = ctx.layout
+        page = self.layout.page
+        origin = trim_origin(ctx)
+        media = (page.width + 2 * origin, page.height + 2 * origin)
+        super().__init__(
+            buffer,
+            pagesize=media,
+            leftMargin=0,
+            rightMargin=0,
+            topMargin=0,
+            bottomMargin=0,
+            title=meta.title,
+            author=meta.author,
+            subject=meta.subject,
+            creator="kumihan",
+            invariant=1,
+            **kw,
+        )
+        self.meta = meta
+        self.origin = origin
+        self.template_name = "body"
+        self.numbering = "arabic"
+        self.counter = 0
+        self.running_head = ""
+        self.pending_part: m.Part | None = None
+        self.blank_next = False
+        self.blank = False
+        self.page_flags: set[str] = set()
+        self._label_style: tuple[str, int] | None = None
+        self.subhead = ""
+        self.saved_templates: list[tuple[str, str, str]] = []
+        templates = []
+        for name in self.layout.templates:
+            for odd in (True, False):
+                templates.append(PageTemplate(id=f"{name}:{'odd' if odd else 'even'}", frames=[self._frame(name, odd)], onPageEnd=self._furniture))
+        self.addPageTemplates(templates)
+
+    def _frame(self, template: str, odd: bool) -> Frame:
+        margins = self.layout.margins(template)
+        width, height = self.layout.frame_size(template)
+        left = margins.inside if odd else margins.outside
+        return Frame(
+            self.origin + left,
+            self.origin + margins.bottom,
+            width,
+            height,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            showBoundary=0,
+        )
+
+    # ------------------------------------------------------------ parts and pages
+
+    def adopt(self, part: m.Part) -> None:
+        """Take a part's template, numbering and running head from its first page on."""
+        self.template_name = part.template if part.template in self.layout.templates else "body"
+        if part.restart or part.numbering != self.numbering:
+            self.counter = 0
+        self.numbering = part.numbering
+        self.running_head = part.running_head
+        self.subhead = part.subhead
+        self.ctx.record.parts.append((part.name, self.page if self.page else 1))
+
+    def handle_pageBegin(self) -> None:
+        self.blank = self.blank_next
+        self.blank_next = False
+        if not self.blank and self.pending_part is not None:
+            self.adopt(self.pending_part)
+            self.pending_part = None
+            self.ctx.record.parts[-1] = (self.ctx.record.parts[-1][0], self.page + 1)
+        physical = self.page + 1
+        side = "odd" if physical % 2 else "even"
+        self.pageTemplate = next(t for t in self.pageTemplates if t.id == f"{self.template_name}:{side}")
+        self.page_flags = set()
+        self.counter += 1
+        label = ""
+        if self.numbering == "arabic":
+            label = str(self.counter)
+        elif self.numbering == "roman":
+            label = roman(self.counter)
+        self.ctx.record.labels[physical] = label
+        self._page_label(physical)
+        super().handle_pageBegin()
+        self._boxes()
+        if self.blank:
+            # a blank left-hand page before a right-hand start: end it at once
+            self._hanging.insert(0, _EndBlank())
+
+    def _page_label(self, physical: int) -> None:
+        """PDF /PageLabels so a viewer shows the printed numbers (i, ii, 1, 2 …)."""
+        style = {"arabic": "D", "roman": "r"}.get(self.numbering, "")
+        key = (style, self.counter - 1)
+        if self._label_style is None or self._label_style[0] != style or self.counter == 1:
+            if style:
+                self.canv.addPageLabel(physical - 1, style=style, start=self.counter)
+            else:
+                self.canv.addPageLabel(physical - 1, style=None, start=None, prefix=" ")
+            self._label_style = key
+
+    def _boxes(self) -> None:
+        if self.ctx.variant != "print":
+            return
+        page = self.layout.page
+        o, b = self.origin, page.bleed
+        self.canv.setTrimBox((o, o, o + page.width, o + page.height))
+        self.canv.setBleedBox((o - b, o - b, o + page.width + b, o + page.height + b))
+
+    # ------------------------------------------------------------ furniture
+
+    def _furniture(self, canv: Canvas, doc: KumihanDoc) -> None:
+        template = self.layout.templates.get(self.template_name)
+        if self.ctx.variant == "print":
+            draw_marks(canv, self.layout, self.origin)
+        if self.blank or template is None:
+            return
+        physical = canv.getPageNumber()
+        odd = physical % 2 == 1
+        if template.header and "no_header" not in self.page_flags:
+            self._header_footer(canv, template.header, odd, top=True, mirror=template.mirror)
+        if template.footer and "no_footer" not in self.page_flags:
+            self._header_footer(canv, template.footer, odd, top=False, mirror=template.mirror)
+
+    def _fields(self, text: str) -> str:
+        label = self.ctx.record.labels.get(self.canv.getPageNumber(), "")
+        return (
+            text.replace("{page}", label)
+            .replace("{running_head}", self.running_head)
+            .replace("{subhead}", self.subhead)
+            .replace("{title}", self.layout.title)
+            .replace("{organisation}", self.meta.organisation)
+        )
+
+    def _header_footer(self, canv: Canvas, spec: HeaderFooter, odd: bool, *, top: bool, mirror: bool) -> None:
+        page = self.layout.page
+        style = self.layout.style(spec.style)
+        margins = self.layout.margins(self.template_name)
+        left_x = self.origin + (margins.inside if odd else margins.outside)
+        right_x = self.origin + page.width - (margins.outside if odd else margins.inside)
+        if top:
+            y = self.origin + page.height - page.header_distance
+        else:
+            y = self.origin + page.footer_distance
+        left, right = spec.left, spec.right
+        if mirror and not odd:
+            left, right = right, left
+        canv.saveState()
+        canv.setFillColor(self.ctx.painter(style.color))
+        canv.setFont(style.face, style.size)
+        for text, where in ((left, "left"), (spec.center, "center"), (right, "right")):
+            value = self._fields(text)
+            if not value:
+                continue
+            if where == "left":
+                canv.drawString(left_x, y, value)
+            elif where == "right":
+                canv.drawRightString(right_x, y, value)
+            else:
+                canv.drawCentredString((left_x + right_x) / 2, y, value)
+        if spec.rule:
+            rule = self.layout.colors.get("rule", (0.0, 0.0, 0.0, 1.0))
+            canv.setStrokeColor(self.ctx.painter(rule))
+            canv.setLineWidth(0.5)
+            offset = -style.size * 0.45 if top else style.size * 1.2
+            canv.line(left_x, y + offset, right_x, y + offset)
+        canv.restoreState()
+
+    # ------------------------------------------------------------ the end
+
+    def _endBuild(self) -> None:
+        # pad to the layout's page multiple, then fill the page-number forms, then save
+        self._doSave = 0
+        super()._endBuild()
+        pad = self.layout.page.pad_to
+        if pad and self.page % pad:
+            while self.page % pad:
+                self.blank_next = True
+                self._hanging = [PageBegin]
+                self.clean_hanging()
+                self.handle_pageBreak()
+        define_page_forms(self.canv, self.ctx)
+        self.canv.save()
+
+
+class _EndBlank(ActionFlowable):  # type: ignore[misc]
+    def apply(self, doc: KumihanDoc) -> None:
+        doc.handle_pageBreak()
+
+
+def define_page_forms(canv: Canvas, ctx: RenderContext) -> None:
+    """Fill every page-number form drawn (contents, page references) with the true number."""
+    for name, (anchor, align, face, size, color) in sorted(ctx.forms.items()):
+        label = ctx.record.page_of(anchor)
+        canv.beginForm(name, 0, -size, size * 4, size * 2)
+        canv.setFillColor(ctx.painter(color))
+        canv.setFont(face, size)
+        if align == "right":
+            canv.drawRightString(size * 2.5, 0, label)
+        else:
+            canv.drawString(0, 0, label)
+        canv.endForm()
+
+
+def draw_marks(canv: Canvas, layout: Layout, origin: float) -> None:
+    """Japanese トンボ in registration colour: double corner marks and centre marks.
+
+    Corner: for each edge direction, one line on the trim line and one on the
+    bleed line, both starting outside the bleed and running out into the slug.
+    """
+    page = layout.page
+    b = page.bleed
+    length = min(page.slug - 1.0, 10 * 72 / 25.4)
+    x0, y0 = origin, origin
+    x1, y1 = origin + page.width, origin + page.height
+    registration = CMYKColorSep(1, 1, 1, 1, spotName="All")
+    canv.saveState()
+    canv.setStrokeColor(registration)
+    canv.setLineWidth(0.3)
+    for cx, sx in ((x0, -1), (x1, 1)):
+        for cy, sy in ((y0, -1), (y1, 1)):
+            # horizontal lines (on the trim line and on the bleed line), out from the bleed
+            for y in (cy, cy + sy * b):
+                canv.line(cx + sx * b, y, cx + sx * (b + length), y)
+            for x in (cx, cx + sx * b):
+                canv.line(x, cy + sy * b, x, cy + sy * (b + length))
+    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+    arm = 5 * 72 / 25.4
+    for (x, y, horizontal) in ((mx, y1 + b, False), (mx, y0 - b, False), (x0 - b, my, True), (x1 + b, my, True)):
+        if horizontal:
+            direction = -1 if x < mx else 1
+            canv.line(x, y, x + direction * length, y)
+            canv.line(x + direction * length / 2, y - arm, x + direction * length / 2, y + arm)
+        else:
+            direction = 1 if y > my else -1
+            canv.line(x, y, x, y + direction * length)
+            canv.line(x - arm, y + direction * length / 2, x + arm, y + direction * length / 2)
+    canv.restoreState()
+
+
+def story_for(parts: Sequence[tuple[m.Part, list[Flowable]]]) -> list[Flowable]:
+    """The flat story: each part's flowables preceded by its `PartStart`."""
+    story: list[Flowable] = []
+    for index, (part, flowables) in enumerate(parts):
+        story.append(PartStart(part, first=index == 0))
+        story.extend(flowables)
+    return story

@@ -1,0 +1,132 @@
+"""Numbering, decided once on the model: headings, figures and tables, footnotes, anchors.
+
+Takes an assembled `Document` and the layout's number formats (``第{n}章``,
+``{n}.``, ``({n})``, ``図表{chapter}-{n}``); gives the document with
+`Heading.number`, `Caption.number`, `FootnoteRef.number` and anchors filled,
+so both renderers print the same numbers and cross-references can find them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kumihan import model as m
+from kumihan.diagnostics import Diagnostics
+from kumihan.layout.spec import Layout
+from kumihan.transforms.numbers import render_number
+from kumihan.transforms.walk import BlockFn, map_document, map_inlines
+
+
+class _Counter:
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.levels = [0] * 7
+        self.figures = 0
+        self.auto = 0
+        chapter_format = layout.numbering.get("heading-1", "")
+        self.by_chapter = bool(chapter_format) and "{chapter}" in layout.numbering.get("figure", "")
+        self.figure_format = layout.numbering.get("figure" if self.by_chapter or "{chapter}" not in layout.numbering.get("figure", "") else "figure-flat", "図表{n}")
+
+    def heading(self, block: m.Heading) -> m.Heading:
+        anchor = block.anchor
+        if not anchor:
+            self.auto += 1
+            anchor = f"h{self.auto}"
+        if block.role or not block.numbered:
+            return replace(block, anchor=anchor)
+        level = block.level
+        self.levels[level] += 1
+        for deeper in range(level + 1, len(self.levels)):
+            self.levels[deeper] = 0
+        if level == 1 and self.by_chapter:
+            self.figures = 0
+        pattern = self.layout.numbering.get(f"heading-{level}", "")
+        number = render_number(pattern, self.levels[level], self.levels[1]) if pattern else ""
+        return replace(block, anchor=anchor, number=number)
+
+    def caption(self, block: m.Figure | m.Table) -> m.Figure | m.Table:
+        if block.caption is None or not block.numbered:
+            return block
+        self.figures += 1
+        number = render_number(self.figure_format, self.figures, self.levels[1])
+        anchor = block.anchor
+        if not anchor:
+            self.auto += 1
+            anchor = f"fig{self.auto}"
+        return replace(block, caption=replace(block.caption, number=number), anchor=anchor)
+
+
+def number_document(doc: m.Document, layout: Layout, diagnostics: Diagnostics) -> m.Document:
+    """Fill heading, figure/table and footnote numbers and anchors, in reading order."""
+    counter = _Counter(layout)
+
+    def visit(block: m.Block) -> m.Block:
+        if isinstance(block, m.Heading):
+            return counter.heading(block)
+        if isinstance(block, m.Figure | m.Table):
+            return counter.caption(block)
+        return block
+
+    # map_document is children-first; counters must follow reading order (pre-order).
+    parts = []
+    for part in doc.parts:
+        blocks = tuple(_preorder(b, visit) for b in part.blocks)
+        parts.append(replace(part, blocks=blocks))
+    doc = replace(doc, parts=tuple(parts))
+    return _number_footnotes(doc, diagnostics)
+
+
+def _preorder(block: m.Block, visit: BlockFn) -> m.Block:
+    """Apply `visit` to a block before its children (reading order for counters)."""
+    block = visit(block)
+    if isinstance(block, m.Box | m.Quote):
+        return replace(block, blocks=tuple(_preorder(b, visit) for b in block.blocks))
+    if isinstance(block, m.ListBlock):
+        items = tuple(replace(i, blocks=tuple(_preorder(b, visit) for b in i.blocks)) for i in block.items)
+        return replace(block, items=items)
+    if isinstance(block, m.Table):
+        rows = tuple(
+            m.TableRow(tuple(replace(c, blocks=tuple(_preorder(b, visit) for b in c.blocks)) for c in r.cells))
+            for r in block.rows
+        )
+        return replace(block, rows=rows)
+    if isinstance(block, m.CaseSpread):
+        pages = tuple(replace(p, blocks=tuple(_preorder(b, visit) for b in p.blocks)) for p in block.pages)
+        return replace(block, pages=pages)  # type: ignore[arg-type]
+    return block
+
+
+def _number_footnotes(doc: m.Document, diagnostics: Diagnostics) -> m.Document:
+    """Footnote marks are numbered through the document in order of first reference."""
+    numbers: dict[tuple[str, str], int] = {}  # (file, label) → number
+    defined: set[tuple[str, str]] = set()
+    for part in doc.parts:
+        for block in part.blocks:
+            if isinstance(block, m.Notes):
+                defined.update((n.loc.file, n.label) for n in block.items)
+
+    def mark(node: m.Inline) -> m.Inline:
+        if not isinstance(node, m.FootnoteRef):
+            return node
+        key = (node.loc.file, node.label)
+        if key not in defined:
+            diagnostics.add(node.loc, "E209", f"脚注 [^{node.label}] の本文がありません", f"[^{node.label}]: 注の本文 を書いてください。")
+            return node
+        if key not in numbers:
+            numbers[key] = len(numbers) + 1
+        return replace(node, number=numbers[key])
+
+    def visit(block: m.Block) -> m.Block:
+        if isinstance(block, m.Heading | m.Paragraph):
+            return replace(block, content=map_inlines(block.content, mark))
+        return block
+
+    doc = map_document(doc, visit)
+
+    def notes(block: m.Block) -> m.Block:
+        if isinstance(block, m.Notes):
+            items = tuple(replace(n, number=numbers.get((n.loc.file, n.label), 0)) for n in block.items)
+            return replace(block, items=tuple(sorted((i for i in items if i.number), key=lambda n: n.number)))
+        return block
+
+    return map_document(doc, notes)
