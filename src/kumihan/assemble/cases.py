@@ -82,13 +82,18 @@ class _CaseBuilder:
                 role=heading_role,
             )
         ]
+        body: list[m.Block] = []
         if block.text is not None:
-            out.extend(self.text(block.text, body_role))
+            body.extend(self.text(block.text, body_role))
         if block.items:
             items = tuple(m.ListItem(self.text(item, f"{body_role}-item"), item.loc) for item in block.items)
-            out.append(m.ListBlock(items, block.loc, marker=list_marker, role="case-list"))
-        if block.figure is not None:
-            out.append(self.figure(block.figure, width=0.62))
+            body.append(m.ListBlock(items, block.loc, marker=list_marker, role="case-list"))
+        if block.figure is None:
+            return out + body
+        # a story with a photo: the photo sits beside the text, as on the seed's page 4
+        figure = self.figure(block.figure, width=1.0)
+        row = m.TableRow((m.TableCell(tuple(body)), m.TableCell((figure,))))
+        out.append(m.Table((row,), block.loc, header_rows=0, widths=(0.63, 0.37), numbered=False, role="case-aside"))
         return out
 
     # ------------------------------------------------------------ the four pages
@@ -133,7 +138,7 @@ class _CaseBuilder:
         else:
             out.append(self.placeholder("profile", loc, lines=1))
         if r.figure is not None:
-            out.append(self.figure(r.figure, width=0.7))
+            out.append(self.figure(r.figure, width=0.6))
         step = self.mark("step", "▶")
         for key, txt in (("structure", r.structure), ("programs", r.programs)):
             out.append(

@@ -202,6 +202,11 @@ class Layout:
     parts: tuple[PartSpec, ...]
     labels: dict[str, str] = field(default_factory=dict)
     toc_depth: int = 2
+    spacing: dict[str, tuple[float, float]] = field(default_factory=dict)  # block → (before, after)
+
+    def space(self, kind: str) -> tuple[float, float]:
+        """Space before and after a table-like block (``table``, ``aside``, ``placeholder``, ``band``)."""
+        return self.spacing.get(kind, (0.0, 0.0))
 
     def style(self, name: str) -> Style:
         """The style `name`, falling back along its dashed prefix (case-body → body)."""
@@ -301,7 +306,7 @@ _BOX_KEYS = (
 _TOP_KEYS = (
     "extends", "deliverable", "title", "output", "page", "fonts", "colors", "styles", "boxes",
     "templates", "numbering", "bullets", "typesetting", "fit", "print", "parts", "labels",
-    "toc_depth",
+    "toc_depth", "spacing",
 )
 
 
@@ -437,6 +442,13 @@ def _read(data: dict[str, Any], r: _LayoutReader, file: str, stem: str) -> Layou
         parts=parts,
         labels={str(k): str(v) for k, v in (data.get("labels") or {}).items()},
         toc_depth=int(data.get("toc_depth", 2)),
+        spacing={
+            str(name): (
+                r.length((value or {}).get("before", 0), f"spacing.{name}.before"),
+                r.length((value or {}).get("after", 0), f"spacing.{name}.after"),
+            )
+            for name, value in (data.get("spacing") or {}).items()
+        },
     )
 
 

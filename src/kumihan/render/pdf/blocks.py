@@ -69,7 +69,7 @@ class FlowableBuilder:
                 role = list_role
             return [self.para(block.content, role)]
         if isinstance(block, m.ListBlock):
-            return self.list_block(block, depth)
+            return self.list_block(block, depth, list_role)
         if isinstance(block, m.Table):
             return self.table(block)
         if isinstance(block, m.Figure):
@@ -109,8 +109,15 @@ class FlowableBuilder:
             outline = (m.plain_text(label), block.level - 1)
         return self.para(label, role, anchor=block.anchor, outline=outline)
 
-    def list_block(self, block: m.ListBlock, depth: int) -> list[Flowable]:
-        role = block.role if block.role in self.layout.styles else ("list-number" if block.ordered else "list")
+    def list_block(self, block: m.ListBlock, depth: int, list_role: str = "") -> list[Flowable]:
+        """Items with their marker hung in the indent; a list inside a box or a card takes
+        the container's text style (`list_role`) unless it names a list style of its own."""
+        if block.role in self.layout.styles and block.role not in ("list",):
+            role = block.role
+        elif list_role:
+            role = list_role
+        else:
+            role = "list-number" if block.ordered else "list"
         style = self.style(role)
         bullets = self.layout.bullets or ("・",)
         marker_width = style.size
@@ -129,7 +136,7 @@ class FlowableBuilder:
                     )
                     first = False
                 elif isinstance(child, m.ListBlock):
-                    out.extend(self.list_block(child, depth + 1))
+                    out.extend(self.list_block(child, depth + 1, list_role))
                 else:
                     out.extend(self.block(child, depth=depth + 1))
         if out:
@@ -192,7 +199,10 @@ class FlowableBuilder:
         caption = self.caption(block.caption) if caption_role == "caption" else []
         out.extend(caption)
         if block.chart is not None:
-            out.append(Centered(chart_drawing(block.chart, width, self.ctx)))
+            chart = Centered(chart_drawing(block.chart, width, self.ctx))
+            figure_style = self.style("figure")
+            chart.spaceBefore, chart.spaceAfter = figure_style.space_before, figure_style.space_after
+            out.append(chart)
         elif block.missing or not block.image:
             label = self.layout.labels.get("figure-placeholder", "図版準備中")
             text = m.plain_text(block.caption.content) if block.caption else ""
@@ -201,7 +211,8 @@ class FlowableBuilder:
             try:
                 path = self.ctx.assets / block.image
                 image = prepared(path, self.ctx.variant, self.ctx.assets / self.layout.print.icc_profile, (width, width))
-                out.append(ImageBox(image, width, self.frame_height * 0.45))
+                figure = self.style("figure")
+                out.append(ImageBox(image, width, self.frame_height * 0.45, (figure.space_before, figure.space_after)))
             except ImageProblem as problem:
                 out.append(Placeholder(f"画像を読めません：{problem}", width * 0.3, self.style("placeholder"), self.ctx))
         if caption_role != "caption" and block.caption is not None:
@@ -248,6 +259,8 @@ class FlowableBuilder:
             while len(line) < columns:
                 line.append("")
             data.append(line[:columns])
+        if block.role == "case-aside":
+            return out + [self.aside(block, col_widths)]
         rule = self.layout.colors.get("rule", (0.0, 0.0, 0.0, 1.0))
         commands += [
             ("GRID", (0, 0), (-1, -1), 0.5, self._color(rule)),
@@ -261,13 +274,38 @@ class FlowableBuilder:
         ]
         table = Table(data, colWidths=col_widths, repeatRows=min(block.header_rows, len(data) - 1) or 0, splitByRow=1, hAlign="CENTER")
         table.setStyle(TableStyle(commands))
-        table.spaceBefore = 3.0
-        table.spaceAfter = 3.0 if (block.caption and block.caption.source) else 8.0
+        table.spaceBefore, table.spaceAfter = self.layout.space("table")
         out.append(table)
         out.extend(self.source(block.caption))
         if caption:
             caption[0].keepWithNext = True
         return out
+
+    def aside(self, block: m.Table, col_widths: list[float]) -> Table:
+        """A layout row without rules: text beside a picture (case stories with photos)."""
+        gap = 8.0
+        row = block.rows[0]
+        cells = []
+        for index, cell in enumerate(row.cells):
+            width = col_widths[index] - (gap if index == 0 else 0.0)
+            inner = FlowableBuilder(self.ctx, width, self.frame_height)
+            cells.append(inner.blocks(cell.blocks))
+        table = Table([cells], colWidths=col_widths)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (0, -1), gap),
+                    ("RIGHTPADDING", (1, 0), (1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                    ("FONTNAME", (0, 0), (-1, -1), self.style("body").face),
+                ]
+            )
+        )
+        table.spaceBefore, table.spaceAfter = self.layout.space("aside")
+        return table
 
     def cell(self, cell: m.TableCell, role: str, width: float) -> list[Flowable]:
         flows: list[Flowable] = []
@@ -294,7 +332,9 @@ class FlowableBuilder:
             self.text(block.title, "case-title"),
         ]
         color = self.layout.colors.get("band", self.layout.colors.get("accent", (0.85, 0.35, 0.0, 0.0)))
-        return Band(paragraphs, self.ctx, color)
+        band = Band(paragraphs, self.ctx, color)
+        band.spaceBefore, band.spaceAfter = self.layout.space("band")
+        return band
 
     def toc(self, block: m.Toc) -> list[Flowable]:
         out: list[Flowable] = [self.text(block.title, "toc-title", anchor="toc", outline=(block.title, 0))]

@@ -106,6 +106,7 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
         self._label_style: tuple[str, int] | None = None
         self.subhead = ""
         self.saved_templates: list[tuple[str, str, str]] = []
+        self.page_state = ("body", "", "")
         templates = []
         for name in self.layout.templates:
             for odd in (True, False):
@@ -126,6 +127,7 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
             topPadding=0,
             bottomPadding=0,
             showBoundary=0,
+            overlapAttachedSpace=0,  # space after + space before add up, as Word does
         )
 
     # ------------------------------------------------------------ parts and pages
@@ -151,6 +153,8 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
         side = "odd" if physical % 2 else "even"
         self.pageTemplate = next(t for t in self.pageTemplates if t.id == f"{self.template_name}:{side}")
         self.page_flags = set()
+        # the furniture is drawn at the page's end: keep the heads this page began with
+        self.page_state = (self.template_name, self.running_head, self.subhead)
         self.counter += 1
         label = ""
         if self.numbering == "arabic":
@@ -187,7 +191,7 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
     # ------------------------------------------------------------ furniture
 
     def _furniture(self, canv: Canvas, doc: KumihanDoc) -> None:
-        template = self.layout.templates.get(self.template_name)
+        template = self.layout.templates.get(self.page_state[0])
         if self.ctx.variant == "print":
             draw_marks(canv, self.layout, self.origin)
         if self.blank or template is None:
@@ -203,8 +207,8 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
         label = self.ctx.record.labels.get(self.canv.getPageNumber(), "")
         return (
             text.replace("{page}", label)
-            .replace("{running_head}", self.running_head)
-            .replace("{subhead}", self.subhead)
+            .replace("{running_head}", self.page_state[1])
+            .replace("{subhead}", self.page_state[2])
             .replace("{title}", self.layout.title)
             .replace("{organisation}", self.meta.organisation)
         )
@@ -212,7 +216,7 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
     def _header_footer(self, canv: Canvas, spec: HeaderFooter, odd: bool, *, top: bool, mirror: bool) -> None:
         page = self.layout.page
         style = self.layout.style(spec.style)
-        margins = self.layout.margins(self.template_name)
+        margins = self.layout.margins(self.page_state[0])
         left_x = self.origin + (margins.inside if odd else margins.outside)
         right_x = self.origin + page.width - (margins.outside if odd else margins.inside)
         if top:

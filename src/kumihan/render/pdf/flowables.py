@@ -148,6 +148,10 @@ class JParagraph(Flowable):  # type: ignore[misc]
         self.mark_anchor(canv, self.height)
         top = self.height
         offset = baseline_offset(style)
+        if style.background is not None:
+            # a tinted band behind the lines (a period label on a case page)
+            canv.setFillColor(self.ctx.painter(style.background))
+            canv.rect(0, top - len(lines) * style.leading, self.width, len(lines) * style.leading, stroke=0, fill=1)
         for index, line in enumerate(lines):
             baseline = top - index * style.leading - offset
             draw_line(canv, line, self.indent_left, baseline, self.ctx.painter)
@@ -214,14 +218,15 @@ class _Placed:
 def stack(flowables: Sequence[Flowable], width: float) -> tuple[list[_Placed], float]:
     """Lay flowables top-down in `width`: each one's position and the total height.
 
-    Space before is dropped at the top, as a frame does.
+    Space before is dropped at the top, as a frame does; the space after one block and
+    the space before the next add up, as in Word (the frames are set up the same way).
     """
     placed: list[_Placed] = []
     y = 0.0
     previous_after = 0.0
     for index, flowable in enumerate(flowables):
         before = flowable.getSpaceBefore() if index else 0.0
-        gap = max(before, previous_after) if index else 0.0
+        gap = before + previous_after if index else 0.0
         _, height = flowable.wrap(width, 1e6)
         y -= gap + height
         placed.append(_Placed(flowable, y, height))
@@ -286,10 +291,10 @@ class Boxed(Flowable):  # type: ignore[misc]
         items = self.content()
         for index, flowable in enumerate(items):
             _, height = flowable.wrap(inner, 1e6)
-            gap = flowable.getSpaceBefore() if head else 0.0
+            gap = flowable.getSpaceBefore() + (head[-1].getSpaceAfter() if head else 0.0) if head else 0.0
             if used + gap + height <= room:
                 head.append(flowable)
-                used += gap + height + flowable.getSpaceAfter()
+                used += gap + height
                 continue
             parts = flowable.split(inner, room - used - gap) if hasattr(flowable, "split") else []
             if parts and len(parts) > 1:
@@ -342,8 +347,7 @@ class Placeholder(Flowable):  # type: ignore[misc]
     def __init__(self, label: str, height: float, style: Style, ctx: RenderContext, *, detail: str = "") -> None:
         super().__init__()
         self.label, self.fixed_height, self.style, self.ctx, self.detail = label, height, style, ctx, detail
-        self.spaceBefore = 3.0
-        self.spaceAfter = 6.0
+        self.spaceBefore, self.spaceAfter = ctx.layout.space("placeholder")
         self.width = self.height = 0.0
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
@@ -442,7 +446,7 @@ class FixedPage(Flowable):  # type: ignore[misc]
         y = self.height
         previous_after = 0.0
         for index, flowable in enumerate(self.children):
-            gap = max(flowable.getSpaceBefore(), previous_after) if index else 0.0
+            gap = flowable.getSpaceBefore() + previous_after if index else 0.0
             _, height = flowable.wrap(self.width, 1e6)
             if y - gap - height < -0.01:
                 parts = flowable.split(self.width, y - gap) if hasattr(flowable, "split") else []

@@ -54,7 +54,6 @@ class Band(Flowable):  # type: ignore[misc]
         self.ctx = ctx
         self.color = color
         self.padding = padding
-        self.spaceAfter = 10.0
         self.width = self.height = 0.0
         self._placed: list[Any] = []
 
@@ -122,7 +121,7 @@ class Cover(Flowable):  # type: ignore[misc]
 class ImageBox(Flowable):  # type: ignore[misc]
     """A placed raster image, centred, scaled to `width` (keeping its aspect ratio)."""
 
-    def __init__(self, image: Image.Image, width: float, max_height: float) -> None:
+    def __init__(self, image: Image.Image, width: float, max_height: float, space: tuple[float, float] = (0.0, 0.0)) -> None:
         super().__init__()
         self.image = image
         ratio = image.height / image.width if image.width else 1.0
@@ -131,7 +130,7 @@ class ImageBox(Flowable):  # type: ignore[misc]
         if self.draw_height > max_height:
             self.draw_height = max_height
             self.draw_width = max_height / ratio
-        self.spaceAfter = 3.0
+        self.spaceBefore, self.spaceAfter = space
         self.width = self.height = 0.0
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:

@@ -1,0 +1,218 @@
+"""Colour management for the print (CMYK) and screen (RGB) PDFs.
+
+Takes colours and Pillow images as the content gives them; gives back what each
+PDF variant may contain:
+
+- `cmyk_to_rgb`: a CMYK colour from the layout → the sRGB colour the screen PDF
+  shows, through the press profile (not by formula, so screen matches print).
+- `image_for_print`: any image → 'CMYK' (colour) or 'L' (grayscale, DeviceGray),
+  alpha flattened onto white, total ink within the limit.
+- `image_for_screen`: any image → 'RGB' or 'L', no larger than the placed size
+  needs at `max_ppi`.
+- `total_ink` / `ink_limit`: measure and clamp the total ink of CMYK pixels.
+
+Only Pillow (with its LittleCMS binding) is used; transforms are built once per
+profile and cached.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageCms, ImageMath
+
+# The repository's press profile: basICColor ISO Coated v2 300 % (coated offset).
+DEFAULT_PROFILE = (
+    Path(__file__).resolve().parents[4] / "assets" / "icc" / "ISOcoated_v2_300_bas.icc"
+)
+INK_LIMIT = 3.0  # 300 %: what printers ask for on coated stock
+_SRGB = "sRGB"  # key of the built-in sRGB profile in the transform cache
+
+_WHITE_RGB = (255, 255, 255)
+_GRAY_MODES = frozenset({"1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "I;16N", "F"})
+
+
+@lru_cache(maxsize=16)
+def _profile(key: str | bytes) -> ImageCms.ImageCmsProfile:
+    """A profile by path, by embedded ICC bytes, or the built-in sRGB."""
+    if key == _SRGB:
+        return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+    if isinstance(key, bytes):
+        return ImageCms.ImageCmsProfile(io.BytesIO(key))
+    return ImageCms.ImageCmsProfile(key)
+
+
+@lru_cache(maxsize=16)
+def _transform(
+    source: str | bytes, target: str | bytes, in_mode: str, out_mode: str
+) -> ImageCms.ImageCmsTransform:
+    # Relative colorimetric keeps in-gamut colours exact (brand colours, screenshots);
+    # black point compensation maps the source black onto the press's rich black
+    # instead of clipping shadows.
+    return ImageCms.buildTransform(
+        _profile(source),
+        _profile(target),
+        in_mode,
+        out_mode,
+        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+        flags=ImageCms.Flags.BLACKPOINTCOMPENSATION,
+    )
+
+
+def _key(profile: Path) -> str:
+    return str(Path(profile).resolve())
+
+
+@lru_cache(maxsize=4096)
+def _cmyk8_to_rgb(c: int, m: int, y: int, k: int, profile: str) -> tuple[float, float, float]:
+    pixel = Image.new("CMYK", (1, 1), (c, m, y, k))
+    rgb = ImageCms.applyTransform(pixel, _transform(profile, _SRGB, "CMYK", "RGB"))
+    assert rgb is not None  # applyTransform returns None only with inPlace=True
+    r, g, b = rgb.convert("RGB").tobytes()
+    return (r / 255.0, g / 255.0, b / 255.0)
+
+
+def cmyk_to_rgb(
+    c: float, m: float, y: float, k: float, profile: Path = DEFAULT_PROFILE
+) -> tuple[float, float, float]:
+    """A CMYK colour (each 0–1) → the sRGB colour (each 0–1) the press profile predicts.
+
+    The transform is 8-bit, so values are quantised to 1/255 on the way in.
+    """
+    values = tuple(round(min(max(v, 0.0), 1.0) * 255) for v in (c, m, y, k))
+    return _cmyk8_to_rgb(*values, _key(profile))
+
+
+def _flatten(img: Image.Image) -> Image.Image:
+    """Alpha (or palette transparency) composited onto white; print has no transparency."""
+    if img.mode == "P":
+        img = img.convert("RGBA" if "transparency" in img.info else "RGB")
+    elif img.mode == "PA":
+        img = img.convert("RGBA")
+    if img.mode in ("LA", "La"):
+        background = Image.new("L", img.size, 255)
+        background.paste(img.convert("L"), mask=img.getchannel("A"))
+        return background
+    if img.mode in ("RGBA", "RGBa"):
+        background = Image.new("RGB", img.size, _WHITE_RGB)
+        background.paste(img.convert("RGB"), mask=img.getchannel("A"))
+        return background
+    return img
+
+
+def _to_gray8(img: Image.Image) -> Image.Image:
+    if img.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
+        # 16-bit and float grays: scale to 8 bits rather than clip at 255
+        high = img.getextrema()[1]
+        scale = 255.0 / 65535.0 if isinstance(high, int | float) and high > 255 else 1.0
+        return img.point(lambda v: v * scale).convert("L")
+    return img.convert("L")
+
+
+def _source_profile(img: Image.Image) -> str | bytes:
+    """The image's own ICC profile if it carries one, else sRGB (the web's default)."""
+    icc = img.info.get("icc_profile")
+    return icc if isinstance(icc, bytes) and icc else _SRGB
+
+
+def image_for_print(img: Image.Image, profile: Path = DEFAULT_PROFILE) -> Image.Image:
+    """Any image → 'CMYK' (through `profile`) or 'L' (grayscale), ready for DeviceCMYK/DeviceGray.
+
+    Alpha is flattened onto white first. 1-bit images become 'L' because reportlab
+    writes mode '1' images as DeviceRGB. CMYK input keeps its separations; every
+    CMYK result is clamped to `INK_LIMIT`.
+    """
+    if img.mode in _GRAY_MODES:
+        return _to_gray8(_flatten(img))
+    img = _flatten(img)
+    if img.mode == "CMYK":
+        return ink_limit(img)
+    source = _source_profile(img)
+    if img.mode != "RGB":
+        img = img.convert("RGB")
+    cmyk = ImageCms.applyTransform(img, _transform(source, _key(profile), "RGB", "CMYK"))
+    assert cmyk is not None  # applyTransform returns None only with inPlace=True
+    return ink_limit(cmyk)
+
+
+def image_for_screen(
+    img: Image.Image,
+    *,
+    placed_size_pt: tuple[float, float],
+    max_ppi: float = 150.0,
+    profile: Path = DEFAULT_PROFILE,
+) -> Image.Image:
+    """Any image → 'RGB' (or 'L' if gray), downsampled to at most `max_ppi` at the placed size.
+
+    CMYK goes through the press profile to sRGB so screen colours match print;
+    alpha is flattened onto white.
+    """
+    if img.mode in _GRAY_MODES:
+        img = _to_gray8(_flatten(img))
+    else:
+        img = _flatten(img)
+        if img.mode == "CMYK":
+            source = _source_profile(img) if "icc_profile" in img.info else _key(profile)
+            rgb = ImageCms.applyTransform(img, _transform(source, _SRGB, "CMYK", "RGB"))
+            assert rgb is not None
+            img = rgb
+        elif img.mode != "RGB":
+            img = img.convert("RGB")
+    return _downsample(img, placed_size_pt, max_ppi)
+
+
+def _downsample(
+    img: Image.Image, placed_size_pt: tuple[float, float], max_ppi: float
+) -> Image.Image:
+    max_w = max(1, math.ceil(placed_size_pt[0] / 72.0 * max_ppi))
+    max_h = max(1, math.ceil(placed_size_pt[1] / 72.0 * max_ppi))
+    scale = min(max_w / img.width, max_h / img.height)
+    if scale >= 1.0:
+        return img
+    size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
+    return img.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def _bands(img: Image.Image) -> dict[str, Image.Image]:
+    c, m, y, k = img.split()
+    return {"c": c, "m": m, "y": y, "k": k}
+
+
+def total_ink(img: Image.Image) -> float:
+    """The highest total ink of any pixel of a 'CMYK' image, as a fraction (3.0 = 300 %)."""
+    if img.mode != "CMYK":
+        raise ValueError(f"total ink needs a CMYK image, not {img.mode!r}")
+    total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], **_bands(img))
+    high = total.getextrema()[1]
+    return float(high) / 255.0
+
+
+def _cmy_factor(a: dict[str, Any]) -> Any:
+    """Per pixel: the factor on C, M and Y that brings the total down to `cap` (1 where under)."""
+    cmy = a["float"](a["c"] + a["m"] + a["y"])
+    excess = a["max"](cmy + a["float"](a["k"]) - a["cap"], 0.0)
+    return 1.0 - excess / a["max"](cmy, 1.0)
+
+
+def ink_limit(img: Image.Image, limit: float = INK_LIMIT) -> Image.Image:
+    """A 'CMYK' image with every pixel's total ink ≤ `limit`; K is kept, C, M and Y scaled down.
+
+    Returns the image itself when nothing exceeds the limit (the usual case with a
+    300 % profile), so the common path costs one measurement.
+    """
+    if total_ink(img) <= limit:
+        return img
+    bands = _bands(img)
+    factor = ImageMath.lambda_eval(_cmy_factor, cap=float(math.floor(limit * 255)), **bands)
+    # Converting the float product back to 8 bits truncates, so the total stays ≤ the cap.
+    scaled = [
+        ImageMath.lambda_eval(lambda a: a["convert"](a["v"] * a["f"], "L"), v=bands[n], f=factor)
+        for n in "cmy"
+    ]
+    result = Image.merge("CMYK", [*scaled, bands["k"]])
+    result.info = dict(img.info)
+    return result

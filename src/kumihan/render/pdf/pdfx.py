@@ -1,0 +1,287 @@
+"""Finish a reportlab PDF as a print deliverable (PDF/X-1a:2003) or a screen deliverable.
+
+Takes the bytes reportlab wrote and the document's metadata; gives back new
+bytes. Open-source reportlab writes no OutputIntent, no PDF/X keys and no
+language, so they are added here with pikepdf:
+
+- print: Info (with GTS_PDFXVersion/GTS_PDFXConformance and Trapped /False), an
+  OutputIntent naming the registered printing condition, XMP, PDF 1.4 with a
+  classic xref table (no object or xref streams), Flate instead of LZW or
+  ASCII85, no link annotations (PDF/X forbids annotations inside the bleed).
+- screen: Info, XMP, /Lang, DisplayDocTitle, and the outline shown on opening.
+
+Content is not touched: colour, fonts, boxes and transparency are the
+renderer's job, and `kumihan.verify.preflight` checks them. Output is
+deterministic: the same input bytes and metadata give byte-identical output
+(the document ID is a hash of the content, and no clock is read).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from xml.sax.saxutils import escape
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Pdf, String
+
+# ISO 15930-4 identifies X-1a:2003 as version "PDF/X-1:2003", conformance level "X-1a".
+PDFX_VERSION = "PDF/X-1:2003"
+PDFX_CONFORMANCE = "PDF/X-1a:2003"
+PDFX_PDF_VERSION = "1.4"
+CREATOR = "kumihan"
+PRODUCER = "kumihan (ReportLab, pikepdf)"
+
+
+def finish_print_pdf(
+    data: bytes,
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    keywords: str,
+    created: datetime,
+    output_condition: str = "Japan Color 2001 Coated",
+    output_condition_id: str = "JC200103",
+    registry: str = "http://www.color.org",
+) -> bytes:
+    """reportlab PDF bytes → PDF/X-1a:2003 identified bytes (PDF 1.4, OutputIntent, Info, XMP).
+
+    `created` becomes both CreationDate and ModDate; a naive datetime is taken as UTC.
+    """
+    with Pdf.open(io.BytesIO(data)) as pdf:
+        _set_info(
+            pdf,
+            title=title,
+            author=author,
+            subject=subject,
+            keywords=keywords,
+            created=created,
+            print_keys=True,
+        )
+        pdf.Root.OutputIntents = Array(
+            [_output_intent(pdf, output_condition, output_condition_id, registry)]
+        )
+        _set_xmp(
+            pdf,
+            _xmp(
+                title=title,
+                author=author,
+                subject=subject,
+                keywords=keywords,
+                created=created,
+                lang=None,
+                print_keys=True,
+            ),
+        )
+        _drop_link_annotations(pdf)
+        # A catalog /Version would override the header that force_version writes.
+        if "/Version" in pdf.Root:
+            del pdf.Root["/Version"]
+        return _save(pdf, version=PDFX_PDF_VERSION, object_streams=False)
+
+
+def finish_screen_pdf(
+    data: bytes,
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    keywords: str,
+    lang: str = "ja",
+    created: datetime,
+) -> bytes:
+    """reportlab PDF bytes → screen PDF bytes with Info, XMP, /Lang and the title shown.
+
+    The outline panel opens with the document when the PDF has bookmarks.
+    """
+    with Pdf.open(io.BytesIO(data)) as pdf:
+        _set_info(
+            pdf,
+            title=title,
+            author=author,
+            subject=subject,
+            keywords=keywords,
+            created=created,
+            print_keys=False,
+        )
+        pdf.Root.Lang = String(lang)
+        prefs = pdf.Root.get("/ViewerPreferences")
+        if not isinstance(prefs, Dictionary):
+            prefs = Dictionary()
+        prefs.DisplayDocTitle = True
+        pdf.Root.ViewerPreferences = prefs
+        pdf.Root.PageMode = Name.UseOutlines if _has_outline(pdf) else Name.UseNone
+        _set_xmp(
+            pdf,
+            _xmp(
+                title=title,
+                author=author,
+                subject=subject,
+                keywords=keywords,
+                created=created,
+                lang=lang,
+                print_keys=False,
+            ),
+        )
+        return _save(pdf, version="", object_streams=True)
+
+
+def pdf_date(moment: datetime) -> str:
+    """A datetime → a PDF date string, D:YYYYMMDDHHmmSS+HH'mm' (naive is taken as UTC)."""
+    moment = _aware(moment)
+    offset = moment.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"D:{moment:%Y%m%d%H%M%S}{sign}{hours:02d}'{mins:02d}'"
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _set_info(
+    pdf: Pdf,
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    keywords: str,
+    created: datetime,
+    print_keys: bool,
+) -> None:
+    # Replace reportlab's Info wholesale: it says "anonymous"/"untitled" and its own dates.
+    stamp = String(pdf_date(created))
+    info = Dictionary(
+        Title=String(title),
+        Author=String(author),
+        Subject=String(subject),
+        Keywords=String(keywords),
+        Creator=String(CREATOR),
+        Producer=String(PRODUCER),
+        CreationDate=stamp,
+        ModDate=stamp,
+    )
+    if print_keys:
+        # Trapped must be True or False in PDF/X; we do no trapping, the printer may.
+        info.Trapped = Name("/False")
+        info.GTS_PDFXVersion = String(PDFX_VERSION)
+        info.GTS_PDFXConformance = String(PDFX_CONFORMANCE)
+    pdf.trailer.Info = pdf.make_indirect(info)
+
+
+def _output_intent(pdf: Pdf, condition: str, identifier: str, registry: str) -> pikepdf.Object:
+    # A registered characterisation (JC200103) needs no embedded DestOutputProfile.
+    intent = Dictionary(
+        Type=Name.OutputIntent,
+        S=Name.GTS_PDFX,
+        OutputCondition=String(condition),
+        OutputConditionIdentifier=String(identifier),
+        RegistryName=String(registry),
+        Info=String(condition),
+    )
+    return pdf.make_indirect(intent)
+
+
+def _drop_link_annotations(pdf: Pdf) -> None:
+    """Remove /Link annotations: they never print, and PDF/X forbids annotations in the bleed."""
+    for page in pdf.pages:
+        annots = page.obj.get("/Annots")
+        if not isinstance(annots, Array):
+            continue
+        kept = [a for a in annots if a.get("/Subtype") != Name.Link]
+        if kept:
+            page.obj.Annots = Array(kept)
+        else:
+            del page.obj["/Annots"]
+
+
+def _has_outline(pdf: Pdf) -> bool:
+    outlines = pdf.Root.get("/Outlines")
+    return isinstance(outlines, Dictionary) and "/First" in outlines
+
+
+def _xmp_date(moment: datetime) -> str:
+    return _aware(moment).isoformat(timespec="seconds")
+
+
+def _xmp(
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    keywords: str,
+    created: datetime,
+    lang: str | None,
+    print_keys: bool,
+) -> bytes:
+    """The XMP packet mirroring Info; written by hand so that it is byte-stable."""
+    stamp = _xmp_date(created)
+    lines = [
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>',
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
+        ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
+        '  <rdf:Description rdf:about=""',
+        '    xmlns:dc="http://purl.org/dc/elements/1.1/"',
+        '    xmlns:xmp="http://ns.adobe.com/xap/1.0/"',
+        '    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"'
+        + ('\n    xmlns:pdfx="http://ns.adobe.com/pdfx/1.3/">' if print_keys else ">"),
+        "   <dc:format>application/pdf</dc:format>",
+        _alt("dc:title", title),
+        f"   <dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>",
+        _alt("dc:description", subject),
+    ]
+    if lang:
+        lines.append(
+            f"   <dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag></dc:language>"
+        )
+    lines += [
+        f"   <pdf:Keywords>{escape(keywords)}</pdf:Keywords>",
+        f"   <pdf:Producer>{escape(PRODUCER)}</pdf:Producer>",
+        f"   <xmp:CreatorTool>{CREATOR}</xmp:CreatorTool>",
+        f"   <xmp:CreateDate>{stamp}</xmp:CreateDate>",
+        f"   <xmp:ModifyDate>{stamp}</xmp:ModifyDate>",
+        f"   <xmp:MetadataDate>{stamp}</xmp:MetadataDate>",
+    ]
+    if print_keys:
+        lines += [
+            "   <pdf:Trapped>False</pdf:Trapped>",
+            f"   <pdfx:GTS_PDFXVersion>{PDFX_VERSION}</pdfx:GTS_PDFXVersion>",
+            f"   <pdfx:GTS_PDFXConformance>{PDFX_CONFORMANCE}</pdfx:GTS_PDFXConformance>",
+        ]
+    lines += ["  </rdf:Description>", " </rdf:RDF>", "</x:xmpmeta>", '<?xpacket end="w"?>']
+    return "\n".join(lines).encode("utf-8")
+
+
+def _alt(tag: str, text: str) -> str:
+    return (
+        f'   <{tag}><rdf:Alt><rdf:li xml:lang="x-default">{escape(text)}</rdf:li></rdf:Alt></{tag}>'
+    )
+
+
+def _set_xmp(pdf: Pdf, packet: bytes) -> None:
+    stream = pikepdf.Stream(pdf, packet)
+    stream.Type = Name.Metadata
+    stream.Subtype = Name.XML
+    pdf.Root.Metadata = stream
+
+
+def _save(pdf: Pdf, *, version: str, object_streams: bool) -> bytes:
+    out = io.BytesIO()
+    pdf.save(
+        out,
+        force_version=version,
+        # generalized: decode ASCII85/LZW/RunLength and re-encode as Flate; images
+        # in DCT stay as they are.
+        stream_decode_level=pikepdf.StreamDecodeLevel.generalized,
+        compress_streams=True,
+        object_stream_mode=(
+            pikepdf.ObjectStreamMode.generate
+            if object_streams
+            else pikepdf.ObjectStreamMode.disable
+        ),
+        deterministic_id=True,
+        fix_metadata_version=False,
+    )
+    return out.getvalue()
