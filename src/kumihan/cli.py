@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from kumihan import model as m
 from kumihan.diagnostics import Diagnostic, Diagnostics, Severity
 from kumihan.pipeline import DELIVERABLES
 
@@ -39,7 +40,9 @@ def _csv(choices: Sequence[str]) -> argparse._StoreAction | type:
         items = tuple(v.strip() for v in value.split(",") if v.strip())
         bad = [v for v in items if v not in choices]
         if bad or not items:
-            raise argparse.ArgumentTypeError(f"{', '.join(bad) or value!r}: choose from {', '.join(choices)}")
+            raise argparse.ArgumentTypeError(
+                f"{', '.join(bad) or value!r}: choose from {', '.join(choices)}"
+            )
         return items
 
     return parse  # type: ignore[return-value]
@@ -50,29 +53,68 @@ def build_parser() -> argparse.ArgumentParser:
         prog="build.py",
         description="Build the deliverables (概略書 summary, 事例集 casebook, 報告書 report) into output/.",
     )
-    parser.add_argument("deliverables", nargs="*", metavar="DELIVERABLE", help="summary, casebook, report or all (default: all)")
-    parser.add_argument("--format", type=_csv(("pdf", "docx")), default=("pdf", "docx"), help="pdf, docx or pdf,docx (default both)")
-    parser.add_argument("--variant", type=_csv(("print", "screen")), default=("print", "screen"), help="PDF variants: print (PDF/X-1a, bleed, marks), screen (RGB, web); default both")
-    parser.add_argument("--out", type=Path, default=None, help="output directory (default: output/)")
-    parser.add_argument("--strict", action="store_true", help="treat warnings (draft records, overflow, fallback glyphs) as errors")
-    parser.add_argument("--jobs", type=int, default=0, help="parallel processes (default: number of CPUs)")
-    parser.add_argument("--no-preflight", action="store_true", help="skip the preflight of print PDFs")
+    parser.add_argument(
+        "deliverables",
+        nargs="*",
+        metavar="DELIVERABLE",
+        help="summary, casebook, report or all (default: all)",
+    )
+    parser.add_argument(
+        "--format",
+        type=_csv(("pdf", "docx")),
+        default=("pdf", "docx"),
+        help="pdf, docx or pdf,docx (default both)",
+    )
+    parser.add_argument(
+        "--variant",
+        type=_csv(("print", "screen")),
+        default=("print", "screen"),
+        help="PDF variants: print (PDF/X-1a, bleed, marks), screen (RGB, web); default both",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="output directory (default: output/)"
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat warnings (draft records, overflow, fallback glyphs) as errors",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=0, help="parallel processes (default: number of CPUs)"
+    )
+    parser.add_argument(
+        "--no-preflight", action="store_true", help="skip the preflight of print PDFs"
+    )
     parser.add_argument("--quiet", action="store_true", help="print only errors and the summary")
     return parser
 
 
 def check_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py check", description="Validate all content without writing anything.")
-    parser.add_argument("--strict", action="store_true", help="also fail on warnings: draft records, overflowing cases, fallback glyphs")
+    parser = argparse.ArgumentParser(
+        prog="build.py check", description="Validate all content without writing anything."
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="also fail on warnings: draft records, overflowing cases, fallback glyphs",
+    )
     parser.add_argument("--json", action="store_true", help="print the problems as JSON")
     return parser
 
 
 def preflight_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py preflight", description="Check a PDF against the print vendor's rules (PDF/X-1a).")
+    parser = argparse.ArgumentParser(
+        prog="build.py preflight",
+        description="Check a PDF against the print vendor's rules (PDF/X-1a).",
+    )
     parser.add_argument("pdf", type=Path, help="the PDF to check")
     parser.add_argument("--profile", choices=("print", "screen"), default="print")
-    parser.add_argument("--page-multiple", type=int, default=2, help="page count must be a multiple of this (4 for saddle stitch)")
+    parser.add_argument(
+        "--page-multiple",
+        type=int,
+        default=2,
+        help="page count must be a multiple of this (4 for saddle stitch)",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
@@ -98,12 +140,17 @@ def _deliverables(names: Sequence[str]) -> tuple[str, ...]:
         return DELIVERABLES
     bad = [n for n in names if n not in DELIVERABLES]
     if bad:
-        print(f"build.py: unknown deliverable {', '.join(bad)}: choose from summary, casebook, report, all", file=sys.stderr)
+        print(
+            f"build.py: unknown deliverable {', '.join(bad)}: choose from summary, casebook, report, all",
+            file=sys.stderr,
+        )
         raise SystemExit(EXIT_USAGE)
     return tuple(dict.fromkeys(names))
 
 
-def print_diagnostics(items: Sequence[Diagnostic], *, quiet: bool = False, stream: object = None) -> None:
+def print_diagnostics(
+    items: Sequence[Diagnostic], *, quiet: bool = False, stream: object = None
+) -> None:
     out = stream or sys.stderr
     for item in items:
         if quiet and item.severity is not Severity.ERROR:
@@ -126,7 +173,12 @@ def run_build(args: argparse.Namespace) -> int:
     out_dir: Path = args.out or root / "output"
     started = time.perf_counter()
     jobs = args.jobs or min(len(deliverables), os.cpu_count() or 1)
-    kwargs = {"formats": args.format, "variants": args.variant, "strict": args.strict, "preflight": not args.no_preflight}
+    kwargs = {
+        "formats": args.format,
+        "variants": args.variant,
+        "strict": args.strict,
+        "preflight": not args.no_preflight,
+    }
     if jobs > 1 and len(deliverables) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(build_deliverable, root, d, **kwargs) for d in deliverables]
@@ -135,7 +187,11 @@ def run_build(args: argparse.Namespace) -> int:
         results = [build_deliverable(root, d, **kwargs) for d in deliverables]
     diagnostics = _unique([d for r in results for d in r.diagnostics])
     print_diagnostics(diagnostics, quiet=args.quiet)
-    errors = [d for d in diagnostics if d.severity is Severity.ERROR or (args.strict and d.severity is Severity.WARNING)]
+    errors = [
+        d
+        for d in diagnostics
+        if d.severity is Severity.ERROR or (args.strict and d.severity is Severity.WARNING)
+    ]
     failed_preflight = [r for r in results if r.preflight_failed]
     for r in failed_preflight:
         print(f"\nプリフライト（{r.deliverable}）:", file=sys.stderr)
@@ -163,7 +219,9 @@ def run_build(args: argparse.Namespace) -> int:
     print(f"\n{len(written)} 個のファイルを {out_dir} に書き出しました（{elapsed:.1f} 秒）:")
     for path in written:
         art = artifacts[path.name]
-        print(f"  {path.name:<24} {art.kind:<12} {art.pages:>4} ページ  {len(art.data) / 1024:>8.0f} KB")
+        print(
+            f"  {path.name:<24} {art.kind:<12} {art.pages:>4} ページ  {len(art.data) / 1024:>8.0f} KB"
+        )
     return EXIT_OK
 
 
@@ -172,18 +230,52 @@ def run_check(args: argparse.Namespace) -> int:
 
     root = project_root()
     diagnostics = Diagnostics()
+    fits: dict[str, str] = {}
     for deliverable in DELIVERABLES:
-        prepare_deliverable(root, deliverable, diagnostics, strict=args.strict)
+        prepared = prepare_deliverable(root, deliverable, diagnostics, strict=args.strict)
+        if prepared is not None:
+            fits.update(case_fits(prepared.document))
     items = diagnostics.sorted()
-    failing = [d for d in items if d.severity is Severity.ERROR or (args.strict and d.severity is Severity.WARNING)]
+    failing = [
+        d
+        for d in items
+        if d.severity is Severity.ERROR or (args.strict and d.severity is Severity.WARNING)
+    ]
     if args.json:
-        print(json.dumps({"ok": not failing, "problems": [d.to_json() for d in items]}, ensure_ascii=False, indent=2))
+        report = {"ok": not failing, "problems": [d.to_json() for d in items], "cases": fits}
+        print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         print_diagnostics(items, stream=sys.stdout)
+        if fits:
+            print("\n事例の収まり（4 ページ）:")
+            for case_id, verdict in fits.items():
+                print(f"  {case_id:<20} {verdict}")
         errors = sum(1 for d in items if d.severity is Severity.ERROR)
         warnings = sum(1 for d in items if d.severity is Severity.WARNING)
-        print(f"\nエラー {errors} 件、警告 {warnings} 件" + ("（--strict: 警告も失敗として扱います）" if args.strict else ""))
+        print(
+            f"\nエラー {errors} 件、警告 {warnings} 件"
+            + ("（--strict: 警告も失敗として扱います）" if args.strict else "")
+        )
     return EXIT_CONTENT if failing else EXIT_OK
+
+
+def case_fits(document: m.Document) -> dict[str, str]:
+    """Each case's fit, as `check` reports it: fits / fitted at N pt / overflows by …"""
+    from kumihan.transforms.walk import iter_document
+
+    verdicts = {}
+    for _part, block in iter_document(document):
+        if not isinstance(block, m.CaseSpread):
+            continue
+        fit = block.fit
+        if fit.overflow:
+            pages = "、".join(f"{page}ページ目 {points:.0f}pt" for page, points in fit.overflow)
+            verdicts[block.case_id] = f"はみ出し（{fit.body_size:g}pt でも {pages}）"
+        elif fit.step:
+            verdicts[block.case_id] = f"{fit.body_size:g}pt に縮小して収まる"
+        else:
+            verdicts[block.case_id] = f"収まる（{fit.body_size:g}pt）"
+    return verdicts
 
 
 def run_preflight(args: argparse.Namespace) -> int:

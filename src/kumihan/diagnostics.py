@@ -135,9 +135,7 @@ class Diagnostics:
 
     items: list[Diagnostic] = field(default_factory=list)
 
-    def add(
-        self, loc: SourceLoc, code: str, message: str, hint: str = "", field: str = ""
-    ) -> None:
+    def add(self, loc: SourceLoc, code: str, message: str, hint: str = "", field: str = "") -> None:
         if code not in CODES:
             raise KeyError(f"unknown diagnostic code {code}")
         self.items.append(Diagnostic(loc, code, message, hint, field))

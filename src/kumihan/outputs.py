@@ -43,12 +43,25 @@ def stage(out_dir: Path, name: str, data: bytes) -> Path:
     return Path(temp)
 
 
+PREVIOUS = ".previous"  # the last build's files, kept for `build.py diff`
+
+
 def commit(out_dir: Path, staged: dict[str, Path]) -> list[Path]:
-    """Move every staged file to its final name, under the output lock."""
+    """Move every staged file to its final name, under the output lock.
+
+    The file it replaces is kept as `.previous/<name>` (by hard link, so nothing is
+    copied), which `build.py diff` compares the new build against.
+    """
     written = []
+    previous = out_dir / PREVIOUS
     with output_lock(out_dir):
+        previous.mkdir(exist_ok=True)
         for name, temp in staged.items():
             final = out_dir / name
+            if final.exists():
+                kept = previous / name
+                kept.unlink(missing_ok=True)
+                os.link(final, kept)
             os.replace(temp, final)
             written.append(final)
     return written

@@ -45,11 +45,11 @@ def source_date(content: Content | None) -> dt.datetime:
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     if content is not None and content.project is not None:
         issued = content.project.issued
         return dt.datetime(issued.year, issued.month, issued.day, 9, 0, tzinfo=JST)
-    return dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def layout_path(root: Path, deliverable: str) -> Path:
@@ -59,7 +59,12 @@ def layout_path(root: Path, deliverable: str) -> Path:
 def read_layout(root: Path, deliverable: str, diagnostics: Diagnostics) -> Layout | None:
     path = layout_path(root, deliverable)
     if not path.is_file():
-        diagnostics.add(SourceLoc(f"layouts/{deliverable}.yaml"), "E503", "レイアウトファイルがありません", f"layouts/{deliverable}.yaml を作ってください。")
+        diagnostics.add(
+            SourceLoc(f"layouts/{deliverable}.yaml"),
+            "E503",
+            "レイアウトファイルがありません",
+            f"layouts/{deliverable}.yaml を作ってください。",
+        )
         return None
     return load_layout(path, root, diagnostics)
 

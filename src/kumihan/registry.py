@@ -18,6 +18,7 @@ from kumihan.load.content import load_content
 from kumihan.pipeline import Prepared, prepare, read_layout
 from kumihan.render.pdf import PdfResult, make_context, render_pdf
 from kumihan.render.pdf.measure import PdfMeasurer
+from kumihan.units import MM
 
 FORMATS = ("pdf", "docx")
 VARIANTS = ("print", "screen")
@@ -41,7 +42,9 @@ class DeliverableBuild:
     case_pages: dict[str, list[int]] = field(default_factory=dict)
 
 
-def prepare_deliverable(root: Path, deliverable: str, diagnostics: Diagnostics, *, strict: bool) -> Prepared | None:
+def prepare_deliverable(
+    root: Path, deliverable: str, diagnostics: Diagnostics, *, strict: bool
+) -> Prepared | None:
     """Load, validate, assemble and transform one deliverable; None when content has errors."""
     content = load_content(root, diagnostics)
     layout = read_layout(root, deliverable, diagnostics)
@@ -49,7 +52,14 @@ def prepare_deliverable(root: Path, deliverable: str, diagnostics: Diagnostics, 
         return None
     ctx = make_context(layout, root, "print")
     prepared = prepare(
-        root, deliverable, content, diagnostics, fonts=ctx.fonts, measurer=PdfMeasurer(ctx), layout=layout, strict=strict
+        root,
+        deliverable,
+        content,
+        diagnostics,
+        fonts=ctx.fonts,
+        measurer=PdfMeasurer(ctx),
+        layout=layout,
+        strict=strict,
     )
     return prepared
 
@@ -74,16 +84,20 @@ def build_deliverable(
     layout = prepared.layout
     stem = layout.output
     printed: PdfResult | None = None
-    if "pdf" in formats and "print" in variants or "docx" in formats:
+    if ("pdf" in formats and "print" in variants) or "docx" in formats:
         printed = render_pdf(prepared.document, layout, root, "print", created)
         result.case_pages = printed.record.case_pages
         if "pdf" in formats and "print" in variants:
-            result.artifacts.append(Artifact(f"{stem}.pdf", "PDF（印刷用）", printed.pages, printed.data))
+            result.artifacts.append(
+                Artifact(f"{stem}.pdf", "PDF（印刷用）", printed.pages, printed.data)
+            )
             if preflight:
-                _preflight(printed.data, layout.page.pad_to, result)
+                _preflight(printed.data, layout.page.pad_to, layout.page.bleed, result)
     if "pdf" in formats and "screen" in variants:
         screen = render_pdf(prepared.document, layout, root, "screen", created)
-        result.artifacts.append(Artifact(f"{stem}_web.pdf", "PDF（Web用）", screen.pages, screen.data))
+        result.artifacts.append(
+            Artifact(f"{stem}_web.pdf", "PDF（Web用）", screen.pages, screen.data)
+        )
     if "docx" in formats:
         from kumihan.render.docx import render_docx
 
@@ -100,12 +114,14 @@ def _fails(diagnostics: Diagnostics, strict: bool) -> bool:
     return strict and any(d.code.startswith("W") for d in diagnostics.items)
 
 
-def _preflight(data: bytes, pad_to: int, result: DeliverableBuild) -> None:
+def _preflight(data: bytes, pad_to: int, bleed: float, result: DeliverableBuild) -> None:
     from kumihan.verify.preflight import preflight
 
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(data)
         handle.flush()
-        report = preflight(Path(handle.name), profile="print", page_multiple=pad_to or 2)
+        report = preflight(
+            Path(handle.name), profile="print", page_multiple=pad_to or 2, bleed_mm=bleed / MM
+        )
     result.preflight.append(report.format())
     result.preflight_failed = not report.passed

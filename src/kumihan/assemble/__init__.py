@@ -63,14 +63,24 @@ class _Assembler:
         if spec.kind == "cases":
             return self.cases(spec)
         if spec.kind == "case-index":
-            heading = m.Heading(1, (m.Text(spec.title or "事例一覧"),), spec.loc, anchor="sec:case-index", numbered=False)
+            heading = m.Heading(
+                1,
+                (m.Text(spec.title or "事例一覧"),),
+                spec.loc,
+                anchor="sec:case-index",
+                numbered=False,
+            )
             blocks = (heading, *self.includes.resolve(m.Include("case-index", (), spec.loc)))
-            return [self.simple(spec, blocks, spec.numbering, running_head=spec.title or "事例一覧")]
+            return [
+                self.simple(spec, blocks, spec.numbering, running_head=spec.title or "事例一覧")
+            ]
         if spec.kind == "colophon":
             return [self.simple(spec, (self.colophon(spec),), spec.numbering)]
         return []
 
-    def simple(self, spec: PartSpec, blocks: tuple[m.Block, ...], numbering: str, running_head: str = "") -> m.Part:
+    def simple(
+        self, spec: PartSpec, blocks: tuple[m.Block, ...], numbering: str, running_head: str = ""
+    ) -> m.Part:
         return m.Part(
             name=spec.name or spec.kind,
             blocks=blocks,
@@ -129,9 +139,7 @@ class _Assembler:
         for block in blocks:
             if isinstance(block, m.Include):
                 out.extend(self.includes.resolve(block))
-            elif isinstance(block, m.Box):
-                out.append(replace(block, blocks=tuple(self.resolve(block.blocks))))
-            elif isinstance(block, m.Quote):
+            elif isinstance(block, m.Box) or isinstance(block, m.Quote):
                 out.append(replace(block, blocks=tuple(self.resolve(block.blocks))))
             else:
                 out.append(block)
@@ -157,7 +165,12 @@ class _Assembler:
                 )
             )
         if not parts:
-            self.diag.add(spec.loc, "E501", "content/cases/ に事例がありません", "事例の YAML を置くか、parts: から cases を消してください。")
+            self.diag.add(
+                spec.loc,
+                "E501",
+                "content/cases/ に事例がありません",
+                "事例の YAML を置くか、parts: から cases を消してください。",
+            )
         return parts
 
     # ------------------------------------------------------------ cover and colophon

@@ -35,7 +35,13 @@ TITLES = {
 
 
 class _CaseBuilder:
-    def __init__(self, record: CaseRecord, layout: Layout, diagnostics: Diagnostics, assets_exists: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        record: CaseRecord,
+        layout: Layout,
+        diagnostics: Diagnostics,
+        assets_exists: Callable[[str], bool],
+    ) -> None:
         self.record = record
         self.layout = layout
         self.diag = diagnostics
@@ -52,7 +58,14 @@ class _CaseBuilder:
         return parse_inline(value, loc, self.diag)
 
     def heading(self, key: str, loc: SourceLoc, role: str = "case-section") -> m.Heading:
-        return m.Heading(level=3, content=(m.Text(TITLES[key]),), loc=loc, numbered=False, in_toc=False, role=role)
+        return m.Heading(
+            level=3,
+            content=(m.Text(TITLES[key]),),
+            loc=loc,
+            numbered=False,
+            in_toc=False,
+            role=role,
+        )
 
     def placeholder(self, key: str, loc: SourceLoc, lines: int = 3) -> m.Placeholder:
         word = self.label.get("placeholder", "原稿準備中")
@@ -70,7 +83,15 @@ class _CaseBuilder:
             role=role,
         )
 
-    def block(self, block: BlockRec, *, mark: str, heading_role: str, body_role: str, list_marker: str = "・") -> list[m.Block]:
+    def block(
+        self,
+        block: BlockRec,
+        *,
+        mark: str,
+        heading_role: str,
+        body_role: str,
+        list_marker: str = "・",
+    ) -> list[m.Block]:
         """A record *block*: a marked heading, its text, its items, its figure."""
         out: list[m.Block] = [
             m.Heading(
@@ -86,14 +107,25 @@ class _CaseBuilder:
         if block.text is not None:
             body.extend(self.text(block.text, body_role))
         if block.items:
-            items = tuple(m.ListItem(self.text(item, f"{body_role}-item"), item.loc) for item in block.items)
+            items = tuple(
+                m.ListItem(self.text(item, f"{body_role}-item"), item.loc) for item in block.items
+            )
             body.append(m.ListBlock(items, block.loc, marker=list_marker, role="case-list"))
         if block.figure is None:
             return out + body
         # a story with a photo: the photo sits beside the text, as on the seed's page 4
         figure = self.figure(block.figure, width=1.0)
         row = m.TableRow((m.TableCell(tuple(body)), m.TableCell((figure,))))
-        out.append(m.Table((row,), block.loc, header_rows=0, widths=(0.63, 0.37), numbered=False, role="case-aside"))
+        out.append(
+            m.Table(
+                (row,),
+                block.loc,
+                header_rows=0,
+                widths=(0.63, 0.37),
+                numbered=False,
+                role="case-aside",
+            )
+        )
         return out
 
     # ------------------------------------------------------------ the four pages
@@ -115,7 +147,12 @@ class _CaseBuilder:
         sections.append("この事例からの学び")
         if r.learnings:
             for learning in r.learnings:
-                body = self.block(learning, mark=self.mark("learning", "●"), heading_role="case-learning", body_role="case-body")
+                body = self.block(
+                    learning,
+                    mark=self.mark("learning", "●"),
+                    heading_role="case-learning",
+                    body_role="case-body",
+                )
                 blocks.extend(body)
         else:
             blocks.append(self.placeholder("learnings", loc))
@@ -134,7 +171,9 @@ class _CaseBuilder:
         if r.aging_rate is not None:
             facts.append(f"高齢化率 {r.aging_rate:.1f}%")
         if facts:
-            out.append(m.Paragraph((m.Text(f"（{r.place}）" + "　".join(facts)),), loc, role="case-facts"))
+            out.append(
+                m.Paragraph((m.Text(f"（{r.place}）" + "　".join(facts)),), loc, role="case-facts")
+            )
         else:
             out.append(self.placeholder("profile", loc, lines=1))
         if r.figure is not None:
@@ -142,7 +181,14 @@ class _CaseBuilder:
         step = self.mark("step", "▶")
         for key, txt in (("structure", r.structure), ("programs", r.programs)):
             out.append(
-                m.Heading(level=4, content=(m.Text(f"{step} {TITLES[key]}"),), loc=loc, numbered=False, in_toc=False, role="case-step")
+                m.Heading(
+                    level=4,
+                    content=(m.Text(f"{step} {TITLES[key]}"),),
+                    loc=loc,
+                    numbered=False,
+                    in_toc=False,
+                    role="case-step",
+                )
             )
             if txt is not None:
                 out.extend(self.text(txt, "case-body"))
@@ -156,10 +202,24 @@ class _CaseBuilder:
         if r.history:
             for period in r.history:
                 blocks.append(
-                    m.Heading(level=4, content=(m.Text(period.period),), loc=period.loc, numbered=False, in_toc=False, role="case-period")
+                    m.Heading(
+                        level=4,
+                        content=(m.Text(period.period),),
+                        loc=period.loc,
+                        numbered=False,
+                        in_toc=False,
+                        role="case-period",
+                    )
                 )
                 for event in period.events:
-                    blocks.extend(self.block(event, mark=self.mark("event", "■"), heading_role="case-event", body_role="case-body"))
+                    blocks.extend(
+                        self.block(
+                            event,
+                            mark=self.mark("event", "■"),
+                            heading_role="case-event",
+                            body_role="case-body",
+                        )
+                    )
         else:
             blocks.append(self.placeholder("history", r.loc, lines=6))
         for note in r.notes:
@@ -168,10 +228,21 @@ class _CaseBuilder:
                 inner.extend(self.text(note.text, "box-body"))
             if note.items:
                 inner.append(
-                    m.ListBlock(tuple(m.ListItem(self.text(i, "box-body"), i.loc) for i in note.items), note.loc, role="case-list")
+                    m.ListBlock(
+                        tuple(m.ListItem(self.text(i, "box-body"), i.loc) for i in note.items),
+                        note.loc,
+                        role="case-list",
+                    )
                 )
             blocks.append(m.Box("case-note", (m.Text(note.heading),), tuple(inner), note.loc))
-        return m.CasePage(r.id, 2, "history", tuple(blocks), r.loc, ("取組の経緯",) + (("ボックス",) if r.notes else ()))
+        return m.CasePage(
+            r.id,
+            2,
+            "history",
+            tuple(blocks),
+            r.loc,
+            ("取組の経緯",) + (("ボックス",) if r.notes else ()),
+        )
 
     def page3(self) -> m.CasePage:
         r = self.record
@@ -188,12 +259,30 @@ class _CaseBuilder:
                     inner = list(self.text(item.text, "box-body")) if item.text else []
                     if item.items:
                         inner.append(
-                            m.ListBlock(tuple(m.ListItem(self.text(i, "box-body"), i.loc) for i in item.items), item.loc, role="case-list")
+                            m.ListBlock(
+                                tuple(
+                                    m.ListItem(self.text(i, "box-body"), i.loc) for i in item.items
+                                ),
+                                item.loc,
+                                role="case-list",
+                            )
                         )
-                    blocks.append(m.Box("outcome", (m.Text(f"{self.mark('step', '▶')} {item.heading}"),), tuple(inner), item.loc))
+                    blocks.append(
+                        m.Box(
+                            "outcome",
+                            (m.Text(f"{self.mark('step', '▶')} {item.heading}"),),
+                            tuple(inner),
+                            item.loc,
+                        )
+                    )
                 else:
                     blocks.extend(
-                        self.block(item, mark=f"{self.mark('step', '▶')} " if key == "individual" else "", heading_role="case-step", body_role="case-body")
+                        self.block(
+                            item,
+                            mark=f"{self.mark('step', '▶')} " if key == "individual" else "",
+                            heading_role="case-step",
+                            body_role="case-body",
+                        )
                     )
         return m.CasePage(r.id, 3, "approach", tuple(blocks), r.loc, tuple(sections))
 
@@ -203,7 +292,14 @@ class _CaseBuilder:
         sections = ["取組の特徴"]
         if r.features:
             for feature in r.features:
-                blocks.extend(self.block(feature, mark=self.mark("feature", "○ "), heading_role="case-feature", body_role="case-body"))
+                blocks.extend(
+                    self.block(
+                        feature,
+                        mark=self.mark("feature", "○ "),
+                        heading_role="case-feature",
+                        body_role="case-body",
+                    )
+                )
         else:
             blocks.append(self.placeholder("features", r.loc, lines=8))
         sections.append("コメント")
@@ -212,12 +308,22 @@ class _CaseBuilder:
                 inner = list(self.text(voice.text, "box-body")) if voice.text else []
                 if voice.items:
                     inner.append(
-                        m.ListBlock(tuple(m.ListItem(self.text(i, "box-body"), i.loc) for i in voice.items), voice.loc, role="case-list")
+                        m.ListBlock(
+                            tuple(m.ListItem(self.text(i, "box-body"), i.loc) for i in voice.items),
+                            voice.loc,
+                            role="case-list",
+                        )
                     )
                 footer = (m.Text(f"（{voice.speaker}のコメント）"),) if voice.speaker else ()
-                blocks.append(m.Box("comment", (m.Text(voice.heading),), tuple(inner), voice.loc, footer=footer))
+                blocks.append(
+                    m.Box(
+                        "comment", (m.Text(voice.heading),), tuple(inner), voice.loc, footer=footer
+                    )
+                )
         else:
-            blocks.append(m.Placeholder(f"{self.label.get('placeholder', '原稿準備中')}：コメント", r.loc, 4))
+            blocks.append(
+                m.Placeholder(f"{self.label.get('placeholder', '原稿準備中')}：コメント", r.loc, 4)
+            )
         return m.CasePage(r.id, 4, "features", tuple(blocks), r.loc, tuple(sections))
 
 
@@ -231,7 +337,10 @@ def case_anchor(case_id: str) -> str:
 
 
 def build_case(
-    record: CaseRecord, layout: Layout, diagnostics: Diagnostics, assets_exists: Callable[[str], bool]
+    record: CaseRecord,
+    layout: Layout,
+    diagnostics: Diagnostics,
+    assets_exists: Callable[[str], bool],
 ) -> m.CaseSpread:
     """One case record → its four pages (fit decided later by the fit transform)."""
     builder = _CaseBuilder(record, layout, diagnostics, assets_exists)

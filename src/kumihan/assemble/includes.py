@@ -41,16 +41,28 @@ def _p(text: str, loc: SourceLoc, role: str = "cell") -> m.Paragraph:
     return m.Paragraph((m.Text(text),), loc, role=role)
 
 
-def _cell(text: str, loc: SourceLoc, *, header: bool = False, align: m.Align = "", colspan: int = 1, fill: str = "") -> m.TableCell:
+def _cell(
+    text: str,
+    loc: SourceLoc,
+    *,
+    header: bool = False,
+    align: m.Align = "",
+    colspan: int = 1,
+    fill: str = "",
+) -> m.TableCell:
     role = "cell-head" if header else "cell"
-    blocks: tuple[m.Block, ...] = tuple(_p(line, loc, role) for line in text.split("\n")) if text else ()
+    blocks: tuple[m.Block, ...] = (
+        tuple(_p(line, loc, role) for line in text.split("\n")) if text else ()
+    )
     return m.TableCell(blocks, colspan=colspan, align=align, header=header, fill=fill)
 
 
 class Includes:
     """Resolves include names against one `Content` and layout."""
 
-    def __init__(self, content: Content, layout: Layout, diagnostics: Diagnostics, *, cards_per_page: int = 0) -> None:
+    def __init__(
+        self, content: Content, layout: Layout, diagnostics: Diagnostics, *, cards_per_page: int = 0
+    ) -> None:
         self.content = content
         self.layout = layout
         self.diag = diagnostics
@@ -79,11 +91,21 @@ class Includes:
                 include.loc,
                 "E208",
                 f"include「{include.name}」はありません",
-                f"「{near[0]}」ではありませんか。" if near else f"使える名前: {', '.join(INCLUDE_NAMES)}",
+                f"「{near[0]}」ではありませんか。"
+                if near
+                else f"使える名前: {', '.join(INCLUDE_NAMES)}",
             )
             return []
-        if include.name in ("schedule", "committee-members", "committee-meetings", "organisation") and self.content.project is None:
-            self.diag.add(include.loc, "E501", f"include {include.name} には content/project.yaml が必要です", "project.yaml のエラーを直してください。")
+        if (
+            include.name in ("schedule", "committee-members", "committee-meetings", "organisation")
+            and self.content.project is None
+        ):
+            self.diag.add(
+                include.loc,
+                "E501",
+                f"include {include.name} には content/project.yaml が必要です",
+                "project.yaml のエラーを直してください。",
+            )
             return []
         blocks = handler(include)
         if include.caption or include.anchor:
@@ -100,8 +122,18 @@ class Includes:
         year_row = [_cell("", loc, header=True)]
         for year, group in groupby(months, key=lambda ym: ym[0]):
             span = len(list(group))
-            year_row.append(_cell(era_label(year, self.layout.dates), loc, header=True, align="center", colspan=span))
-        month_row = [_cell("", loc, header=True)] + [_cell(f"{mo}月", loc, header=True, align="center") for _, mo in months]
+            year_row.append(
+                _cell(
+                    era_label(year, self.layout.dates),
+                    loc,
+                    header=True,
+                    align="center",
+                    colspan=span,
+                )
+            )
+        month_row = [_cell("", loc, header=True)] + [
+            _cell(f"{mo}月", loc, header=True, align="center") for _, mo in months
+        ]
         rows = [m.TableRow(tuple(year_row)), m.TableRow(tuple(month_row))]
         for task in project.tasks:
             label = f"【{task.name}】" + "".join(f"\n■ {step}" for step in task.steps)
@@ -109,10 +141,27 @@ class Includes:
             marks = dict(task.marks)
             for key in project.months:
                 inside = any(p.start <= key <= p.end for p in task.periods)
-                cells.append(_cell(marks.get(key, ""), loc, align="center", fill="accent-light" if inside else ""))
+                cells.append(
+                    _cell(
+                        marks.get(key, ""),
+                        loc,
+                        align="center",
+                        fill="accent-light" if inside else "",
+                    )
+                )
             rows.append(m.TableRow(tuple(cells)))
         widths = (3.2,) + (1.0,) * len(months)
-        return [m.Table(tuple(rows), loc, header_rows=2, widths=widths, caption=m.Caption((m.Text("全体のスケジュール"),)), anchor="tbl:schedule", role="table-schedule")]
+        return [
+            m.Table(
+                tuple(rows),
+                loc,
+                header_rows=2,
+                widths=widths,
+                caption=m.Caption((m.Text("全体のスケジュール"),)),
+                anchor="tbl:schedule",
+                role="table-schedule",
+            )
+        ]
 
     def members(self, inc: m.Include) -> list[m.Block]:
         project = self.content.project
@@ -121,9 +170,17 @@ class Includes:
         rows = [m.TableRow((_cell("氏 名", loc, header=True), _cell("所 属", loc, header=True)))]
         for member in project.members:
             mark = "◎" if member.role == "委員長" else ""
-            rows.append(m.TableRow((_cell(f"{mark}{member.name}", loc), _cell(member.affiliation, loc))))
+            rows.append(
+                m.TableRow((_cell(f"{mark}{member.name}", loc), _cell(member.affiliation, loc)))
+            )
         blocks: list[m.Block] = [
-            m.Table(tuple(rows), loc, widths=(1.0, 3.0), caption=m.Caption((m.Text("検討委員会 委員構成"),), source=(m.Text("◎：委員長"),)), anchor="tbl:members")
+            m.Table(
+                tuple(rows),
+                loc,
+                widths=(1.0, 3.0),
+                caption=m.Caption((m.Text("検討委員会 委員構成"),), source=(m.Text("◎：委員長"),)),
+                anchor="tbl:members",
+            )
         ]
         return blocks
 
@@ -131,7 +188,9 @@ class Includes:
         project = self.content.project
         assert project is not None
         loc = inc.loc
-        head = m.TableRow(tuple(_cell(t, loc, header=True) for t in ("", "開催日時", "開催方式・場所", "議題")))
+        head = m.TableRow(
+            tuple(_cell(t, loc, header=True) for t in ("", "開催日時", "開催方式・場所", "議題"))
+        )
         rows = [head]
         for meeting in project.meetings:
             when = format_date(meeting.date, self.layout.dates)
@@ -139,7 +198,10 @@ class Includes:
                 when += f"\n{meeting.start}~{meeting.end}" if meeting.end else f"\n{meeting.start}~"
             where = meeting.format + (f"\n{meeting.place}" if meeting.place else "")
             agenda = m.ListBlock(
-                tuple(m.ListItem((_p(a, loc),), loc) for a in meeting.agenda), loc, marker="・", role="cell-list"
+                tuple(m.ListItem((_p(a, loc),), loc) for a in meeting.agenda),
+                loc,
+                marker="・",
+                role="cell-list",
             )
             rows.append(
                 m.TableRow(
@@ -152,7 +214,13 @@ class Includes:
                 )
             )
         return [
-            m.Table(tuple(rows), loc, widths=(0.8, 1.6, 2.4, 3.4), caption=m.Caption((m.Text("検討委員会の開催日時、開催方式・場所、議題"),)), anchor="tbl:meetings")
+            m.Table(
+                tuple(rows),
+                loc,
+                widths=(0.8, 1.6, 2.4, 3.4),
+                caption=m.Caption((m.Text("検討委員会の開催日時、開催方式・場所、議題"),)),
+                anchor="tbl:meetings",
+            )
         ]
 
     def organisation(self, inc: m.Include) -> list[m.Block]:
@@ -171,10 +239,26 @@ class Includes:
 
     def hearing_list(self, inc: m.Include) -> list[m.Block]:
         loc = inc.loc
-        head = m.TableRow(tuple(_cell(t, loc, header=True) for t in ("取組主体", "取組・拠点の名称", "対象地域", "ヒアリング対象", "ヒアリング実施日")))
+        head = m.TableRow(
+            tuple(
+                _cell(t, loc, header=True)
+                for t in (
+                    "取組主体",
+                    "取組・拠点の名称",
+                    "対象地域",
+                    "ヒアリング対象",
+                    "ヒアリング実施日",
+                )
+            )
+        )
         rows = [head]
         for case in sorted(self.content.cases.values(), key=lambda c: (c.interviewed_on, c.id)):
-            targets = m.ListBlock(tuple(m.ListItem((_p(t, loc),), loc) for t in case.interviewees), loc, marker="・", role="cell-list")
+            targets = m.ListBlock(
+                tuple(m.ListItem((_p(t, loc),), loc) for t in case.interviewees),
+                loc,
+                marker="・",
+                role="cell-list",
+            )
             rows.append(
                 m.TableRow(
                     (
@@ -187,7 +271,13 @@ class Includes:
                 )
             )
         return [
-            m.Table(tuple(rows), loc, widths=(1.6, 1.8, 1.2, 2.2, 1.4), caption=m.Caption((m.Text("地域づくりヒアリングの調査対象"),)), anchor="tbl:hearing")
+            m.Table(
+                tuple(rows),
+                loc,
+                widths=(1.6, 1.8, 1.2, 2.2, 1.4),
+                caption=m.Caption((m.Text("地域づくりヒアリングの調査対象"),)),
+                anchor="tbl:hearing",
+            )
         ]
 
     def case_types(self, inc: m.Include) -> list[m.Block]:
@@ -196,9 +286,16 @@ class Includes:
         cases = self.content.cases_in_order()
         for case_type, group in groupby(cases, key=lambda c: c.type):
             label = self.layout.labels.get(f"case-type-{case_type}", "")
-            out.append(m.Paragraph((m.Strong((m.Text(f"■事例タイプ{case_type} {label}"),)),), loc, role="noindent"))
+            out.append(
+                m.Paragraph(
+                    (m.Strong((m.Text(f"■事例タイプ{case_type} {label}"),)),), loc, role="noindent"
+                )
+            )
             items = tuple(
-                m.ListItem((m.Paragraph((m.Text(f"{c.short_name}　{c.title}"),), loc, role="list"),), loc) for c in group
+                m.ListItem(
+                    (m.Paragraph((m.Text(f"{c.short_name}　{c.title}"),), loc, role="list"),), loc
+                )
+                for c in group
             )
             out.append(m.ListBlock(items, loc, marker="　"))
         return out
@@ -206,22 +303,46 @@ class Includes:
     def case_index(self, inc: m.Include) -> list[m.Block]:
         """The 事例一覧: type, place, actor, title and the case's first page."""
         loc = inc.loc
-        head = m.TableRow(tuple(_cell(t, loc, header=True) for t in ("タイプ", "対象地域", "取組主体", "事例タイトル", "頁")))
+        head = m.TableRow(
+            tuple(
+                _cell(t, loc, header=True)
+                for t in ("タイプ", "対象地域", "取組主体", "事例タイトル", "頁")
+            )
+        )
         rows = [head]
         for case in self.content.cases_in_order():
-            page = m.TableCell((m.Paragraph((m.Ref(case_anchor(case.id), loc, "page"),), loc, role="cell"),), align="right")
+            page = m.TableCell(
+                (m.Paragraph((m.Ref(case_anchor(case.id), loc, "page"),), loc, role="cell"),),
+                align="right",
+            )
             rows.append(
                 m.TableRow(
                     (
                         _cell(str(case.type), loc, align="center"),
                         _cell(case.place, loc),
                         _cell(case.actor, loc),
-                        m.TableCell((m.Paragraph((m.Link((m.Text(case.title),), f"#{case_anchor(case.id)}"),), loc, role="cell"),)),
+                        m.TableCell(
+                            (
+                                m.Paragraph(
+                                    (m.Link((m.Text(case.title),), f"#{case_anchor(case.id)}"),),
+                                    loc,
+                                    role="cell",
+                                ),
+                            )
+                        ),
                         page,
                     )
                 )
             )
-        return [m.Table(tuple(rows), loc, widths=(0.6, 1.5, 2.0, 3.2, 0.5), caption=m.Caption((m.Text("事例一覧"),)), anchor="tbl:case-index")]
+        return [
+            m.Table(
+                tuple(rows),
+                loc,
+                widths=(0.6, 1.5, 2.0, 3.2, 0.5),
+                caption=m.Caption((m.Text("事例一覧"),)),
+                anchor="tbl:case-index",
+            )
+        ]
 
     def case(self, inc: m.Include) -> list[m.Block]:
         """One case's four pages in the flow (the 概略書 shows 養父市 as the example)."""
@@ -231,15 +352,34 @@ class Includes:
             import difflib
 
             near = difflib.get_close_matches(case_id, list(self.content.cases), n=1)
-            self.diag.add(inc.loc, "E202", f"事例「{case_id}」は content/cases/ にありません", f"「{near[0]}」ではありませんか。" if near else "::: include case yabu のように事例の id を書いてください。")
+            self.diag.add(
+                inc.loc,
+                "E202",
+                f"事例「{case_id}」は content/cases/ にありません",
+                f"「{near[0]}」ではありませんか。"
+                if near
+                else "::: include case yabu のように事例の id を書いてください。",
+            )
             return []
-        return [build_case(record, self.layout, self.diag, lambda image: (self.content.assets / image).is_file())]
+        return [
+            build_case(
+                record,
+                self.layout,
+                self.diag,
+                lambda image: (self.content.assets / image).is_file(),
+            )
+        ]
 
     # ------------------------------------------------------------ survey
 
     def _survey(self, inc: m.Include) -> Survey | None:
         if not self.content.surveys:
-            self.diag.add(inc.loc, "E501", "アンケートのデータがありません", "content/survey/ に YAML を置いてください。")
+            self.diag.add(
+                inc.loc,
+                "E501",
+                "アンケートのデータがありません",
+                "content/survey/ に YAML を置いてください。",
+            )
             return None
         if len(inc.args) >= 2 and inc.args[0] in self.content.surveys:
             return self.content.surveys[inc.args[0]]
@@ -263,7 +403,12 @@ class Includes:
         question = next((q for q in survey.questions if q.id == qid), None)
         if question is None:
             known = ", ".join(q.id for q in survey.questions)
-            self.diag.add(inc.loc, "E202", f"設問「{qid}」はアンケートデータにありません", f"使える設問: {known}")
+            self.diag.add(
+                inc.loc,
+                "E202",
+                f"設問「{qid}」はアンケートデータにありません",
+                f"使える設問: {known}",
+            )
             return []
         return [chart_figure(survey, question, inc.loc)]
 
@@ -290,7 +435,9 @@ def chart_figure(survey: Survey, question: Question, loc: SourceLoc) -> m.Figure
     source = question.source or f"資料：{survey.title}"
     return m.Figure(
         loc=question.loc,
-        caption=m.Caption((m.Text(f"{question.text}（n={question.n}）"),), source=(m.Text(source),)),
+        caption=m.Caption(
+            (m.Text(f"{question.text}（n={question.n}）"),), source=(m.Text(source),)
+        ),
         chart=chart,
         anchor=f"fig:survey-{question.id}",
     )
@@ -300,23 +447,56 @@ def policy_card(policy: PolicySheet, diagnostics: Diagnostics) -> m.Box:
     """A policy sheet → a 他省庁の制度 card (a boxed block in the seed's section order)."""
     loc = policy.loc
     blocks: list[m.Block] = [
-        m.Paragraph((m.Text(f"所管省庁：{policy.ministry}　分類：{policy.category}"),), loc, role="card-meta"),
-        m.Heading(4, (m.Text("制度の概要"),), loc, numbered=False, in_toc=False, role="card-section"),
+        m.Paragraph(
+            (m.Text(f"所管省庁：{policy.ministry}　分類：{policy.category}"),),
+            loc,
+            role="card-meta",
+        ),
+        m.Heading(
+            4, (m.Text("制度の概要"),), loc, numbered=False, in_toc=False, role="card-section"
+        ),
         *text_blocks(policy.overview.value, policy.overview.loc, diagnostics, role="card-body"),
-        m.Heading(4, (m.Text("支援内容等"),), loc, numbered=False, in_toc=False, role="card-section"),
+        m.Heading(
+            4, (m.Text("支援内容等"),), loc, numbered=False, in_toc=False, role="card-section"
+        ),
         *text_blocks(policy.support.value, policy.support.loc, diagnostics, role="card-body"),
-        m.Heading(4, (m.Text("地域福祉関連の活用事例"),), loc, numbered=False, in_toc=False, role="card-section"),
+        m.Heading(
+            4,
+            (m.Text("地域福祉関連の活用事例"),),
+            loc,
+            numbered=False,
+            in_toc=False,
+            role="card-section",
+        ),
         m.ListBlock(
-            tuple(m.ListItem(text_blocks(e.value, e.loc, diagnostics, role="card-body"), e.loc) for e in policy.examples),
+            tuple(
+                m.ListItem(text_blocks(e.value, e.loc, diagnostics, role="card-body"), e.loc)
+                for e in policy.examples
+            ),
             loc,
             marker="■",
             role="card-list",
         ),
     ]
     if policy.links:
-        blocks.append(m.Heading(4, (m.Text("詳しく知りたい場合は・・・"),), loc, numbered=False, in_toc=False, role="card-section"))
+        blocks.append(
+            m.Heading(
+                4,
+                (m.Text("詳しく知りたい場合は・・・"),),
+                loc,
+                numbered=False,
+                in_toc=False,
+                role="card-section",
+            )
+        )
         for link in policy.links:
-            blocks.append(m.Paragraph((m.Text(f"{link.label} "), m.Link((m.Text(link.url),), link.url)), loc, role="card-small"))
+            blocks.append(
+                m.Paragraph(
+                    (m.Text(f"{link.label} "), m.Link((m.Text(link.url),), link.url)),
+                    loc,
+                    role="card-small",
+                )
+            )
     if policy.sources:
         blocks.append(m.Paragraph((m.Text("出典）"),), loc, role="card-small"))
         for source in policy.sources:

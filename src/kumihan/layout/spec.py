@@ -262,13 +262,19 @@ class _LayoutReader:
         try:
             return to_points(value, em)
         except LengthError as exc:
-            self.diag.add(self.loc(path), "E503", str(exc), "10.5pt、3mm、1em のように書いてください。", path)
+            self.diag.add(
+                self.loc(path), "E503", str(exc), "10.5pt、3mm、1em のように書いてください。", path
+            )
             return default
 
     def color(self, value: Any, path: str, colors: dict[str, Color]) -> Color:
         if isinstance(value, str) and value in colors:
             return colors[value]
-        if isinstance(value, list) and len(value) == 4 and all(isinstance(v, int | float) for v in value):
+        if (
+            isinstance(value, list)
+            and len(value) == 4
+            and all(isinstance(v, int | float) for v in value)
+        ):
             c, mm_, y, k = (float(v) / 100.0 for v in value)
             if all(0 <= v <= 1 for v in (c, mm_, y, k)):
                 return (c, mm_, y, k)
@@ -289,24 +295,66 @@ class _LayoutReader:
                     self.loc(f"{path}.{key}" if path else str(key)),
                     "E503",
                     f"「{key}」というレイアウト項目はありません",
-                    f"「{near[0]}」の書き間違いではありませんか。" if near else f"使える項目: {', '.join(known)}",
+                    f"「{near[0]}」の書き間違いではありませんか。"
+                    if near
+                    else f"使える項目: {', '.join(known)}",
                     f"{path}.{key}" if path else str(key),
                 )
 
 
 _STYLE_KEYS = (
-    "font", "size", "leading", "space_before", "space_after", "indent", "indent_left",
-    "indent_right", "align", "color", "background", "rule_below", "rule_color",
-    "keep_with_next", "page_break_before", "docx", "docx_id", "outline", "based_on",
+    "font",
+    "size",
+    "leading",
+    "space_before",
+    "space_after",
+    "indent",
+    "indent_left",
+    "indent_right",
+    "align",
+    "color",
+    "background",
+    "rule_below",
+    "rule_color",
+    "keep_with_next",
+    "page_break_before",
+    "docx",
+    "docx_id",
+    "outline",
+    "based_on",
 )
 _BOX_KEYS = (
-    "border", "border_width", "background", "padding", "title_style", "body_style",
-    "footer_style", "title_band", "space_before", "space_after",
+    "border",
+    "border_width",
+    "background",
+    "padding",
+    "title_style",
+    "body_style",
+    "footer_style",
+    "title_band",
+    "space_before",
+    "space_after",
 )
 _TOP_KEYS = (
-    "extends", "deliverable", "title", "output", "page", "fonts", "colors", "styles", "boxes",
-    "templates", "numbering", "bullets", "typesetting", "fit", "print", "parts", "labels",
-    "toc_depth", "spacing",
+    "extends",
+    "deliverable",
+    "title",
+    "output",
+    "page",
+    "fonts",
+    "colors",
+    "styles",
+    "boxes",
+    "templates",
+    "numbering",
+    "bullets",
+    "typesetting",
+    "fit",
+    "print",
+    "parts",
+    "labels",
+    "toc_depth",
+    "spacing",
 )
 
 
@@ -334,14 +382,23 @@ def load_layout(path: Path, root: Path, diagnostics: Diagnostics) -> Layout | No
         if located is None:
             return None
         if not isinstance(located.data, dict):
-            diagnostics.add(SourceLoc(located.file, 1), "E503", "レイアウトは「キー: 値」の形で書いてください", "")
+            diagnostics.add(
+                SourceLoc(located.file, 1),
+                "E503",
+                "レイアウトは「キー: 値」の形で書いてください",
+                "",
+            )
             return None
         sources.append(located)
         parent = located.data.get("extends")
         current = path.parent / f"{parent}.yaml" if parent else None
         if current is not None and not current.is_file():
             diagnostics.add(
-                located.loc("extends"), "E503", f"extends: {parent} のファイル {parent}.yaml がありません", "", "extends"
+                located.loc("extends"),
+                "E503",
+                f"extends: {parent} のファイル {parent}.yaml がありません",
+                "",
+                "extends",
             )
             return None
     merged: dict[str, Any] = {}
@@ -382,10 +439,12 @@ def _read(data: dict[str, Any], r: _LayoutReader, file: str, stem: str) -> Layou
     face_keys = {f.key for f in faces}
     styles = _read_styles(data.get("styles") or {}, r, colors, face_keys)
     boxes = {
-        name: _read_box(name, value or {}, r, colors) for name, value in (data.get("boxes") or {}).items()
+        name: _read_box(name, value or {}, r, colors)
+        for name, value in (data.get("boxes") or {}).items()
     }
     templates = {
-        name: _read_template(name, value or {}, r) for name, value in (data.get("templates") or {}).items()
+        name: _read_template(name, value or {}, r)
+        for name, value in (data.get("templates") or {}).items()
     }
     typesetting = data.get("typesetting") or {}
     rules = Rules(
@@ -404,7 +463,10 @@ def _read(data: dict[str, Any], r: _LayoutReader, file: str, stem: str) -> Layou
     fit_data = data.get("fit") or {}
     fit = FitSpec(
         steps=tuple(
-            FitStep(r.length(s.get("size"), f"fit.steps[{i}].size"), r.length(s.get("leading"), f"fit.steps[{i}].leading"))
+            FitStep(
+                r.length(s.get("size"), f"fit.steps[{i}].size"),
+                r.length(s.get("leading"), f"fit.steps[{i}].leading"),
+            )
             for i, s in enumerate(fit_data.get("steps") or [])
         ),
         styles=tuple(fit_data.get("styles") or ()),
@@ -464,7 +526,13 @@ def _read_page(data: dict[str, Any], r: _LayoutReader) -> PageSpec:
     elif isinstance(size, list) and len(size) == 2:
         width, height = r.length(size[0], "page.size"), r.length(size[1], "page.size")
     else:
-        r.diag.add(r.loc("page.size"), "E503", f"用紙サイズ「{size}」が読めません", "A4 か [210mm, 297mm] と書いてください。", "page.size")
+        r.diag.add(
+            r.loc("page.size"),
+            "E503",
+            f"用紙サイズ「{size}」が読めません",
+            "A4 か [210mm, 297mm] と書いてください。",
+            "page.size",
+        )
         width, height = PAPER["A4"]
     bleed = r.length(data.get("bleed", "3mm"), "page.bleed")
     return PageSpec(
@@ -494,7 +562,11 @@ def _read_styles(
             if base_name and base_name not in styles:
                 if base_name not in data:
                     r.diag.add(
-                        r.loc(f"styles.{name}.based_on"), "E503", f"based_on: {base_name} というスタイルはありません", "", f"styles.{name}.based_on"
+                        r.loc(f"styles.{name}.based_on"),
+                        "E503",
+                        f"based_on: {base_name} というスタイルはありません",
+                        "",
+                        f"styles.{name}.based_on",
                     )
                     base_name = None
                 else:
@@ -506,43 +578,85 @@ def _read_styles(
         if not pending or not progressed:
             break
     for name in pending:
-        r.diag.add(r.loc(f"styles.{name}"), "E503", f"スタイル {name} の based_on が循環しています", "", f"styles.{name}")
+        r.diag.add(
+            r.loc(f"styles.{name}"),
+            "E503",
+            f"スタイル {name} の based_on が循環しています",
+            "",
+            f"styles.{name}",
+        )
     if "body" not in styles:
         styles["body"] = Style("body")
     return styles
 
 
 def _read_style(
-    name: str, value: dict[str, Any], base: Style, r: _LayoutReader, colors: dict[str, Color], faces: set[str]
+    name: str,
+    value: dict[str, Any],
+    base: Style,
+    r: _LayoutReader,
+    colors: dict[str, Color],
+    faces: set[str],
 ) -> Style:
     path = f"styles.{name}"
     r.check_keys(value, _STYLE_KEYS, path)
     face = str(value.get("font", base.face))
     if faces and face not in faces:
         near = difflib.get_close_matches(face, sorted(faces), n=1)
-        r.diag.add(r.loc(f"{path}.font"), "E503", f"フォント「{face}」は fonts: にありません", f"「{near[0]}」ではありませんか。" if near else "", f"{path}.font")
+        r.diag.add(
+            r.loc(f"{path}.font"),
+            "E503",
+            f"フォント「{face}」は fonts: にありません",
+            f"「{near[0]}」ではありませんか。" if near else "",
+            f"{path}.font",
+        )
         face = base.face
     size = r.length(value.get("size"), f"{path}.size", default=base.size)
     align = str(value.get("align", base.align))
     if align not in ("justify", "left", "center", "right"):
-        r.diag.add(r.loc(f"{path}.align"), "E503", f"align「{align}」は使えません", "justify / left / center / right のどれかにしてください。", f"{path}.align")
+        r.diag.add(
+            r.loc(f"{path}.align"),
+            "E503",
+            f"align「{align}」は使えません",
+            "justify / left / center / right のどれかにしてください。",
+            f"{path}.align",
+        )
         align = base.align
     return Style(
         name=name,
         face=face,
         size=size,
         # without its own leading, a style keeps its base's leading in proportion to its size
-        leading=r.length(value.get("leading"), f"{path}.leading", em=size, default=base.leading * size / base.size),
-        space_before=r.length(value.get("space_before"), f"{path}.space_before", em=size, default=base.space_before),
-        space_after=r.length(value.get("space_after"), f"{path}.space_after", em=size, default=base.space_after),
-        indent_first=r.length(value.get("indent"), f"{path}.indent", em=size, default=base.indent_first),
-        indent_left=r.length(value.get("indent_left"), f"{path}.indent_left", em=size, default=base.indent_left),
-        indent_right=r.length(value.get("indent_right"), f"{path}.indent_right", em=size, default=base.indent_right),
+        leading=r.length(
+            value.get("leading"),
+            f"{path}.leading",
+            em=size,
+            default=base.leading * size / base.size,
+        ),
+        space_before=r.length(
+            value.get("space_before"), f"{path}.space_before", em=size, default=base.space_before
+        ),
+        space_after=r.length(
+            value.get("space_after"), f"{path}.space_after", em=size, default=base.space_after
+        ),
+        indent_first=r.length(
+            value.get("indent"), f"{path}.indent", em=size, default=base.indent_first
+        ),
+        indent_left=r.length(
+            value.get("indent_left"), f"{path}.indent_left", em=size, default=base.indent_left
+        ),
+        indent_right=r.length(
+            value.get("indent_right"), f"{path}.indent_right", em=size, default=base.indent_right
+        ),
         align=align,  # type: ignore[arg-type]
         color=r.color(value["color"], f"{path}.color", colors) if "color" in value else base.color,
-        background=r.color(value["background"], f"{path}.background", colors) if value.get("background") else base.background,
+        background=r.color(value["background"], f"{path}.background", colors)
+        if value.get("background")
+        else base.background,
         rule_below=r.length(value.get("rule_below"), f"{path}.rule_below", default=base.rule_below),
-        rule_color=r.color(value["rule_color"], f"{path}.rule_color", colors) if "rule_color" in value else base.rule_color,
+        rule_color=r.color(value["rule_color"], f"{path}.rule_color", colors)
+        if "rule_color" in value
+        else base.rule_color,
         keep_with_next=bool(value.get("keep_with_next", base.keep_with_next)),
         page_break_before=bool(value.get("page_break_before", base.page_break_before)),
         docx=str(value.get("docx", "")),
@@ -551,7 +665,9 @@ def _read_style(
     )
 
 
-def _read_box(name: str, value: dict[str, Any], r: _LayoutReader, colors: dict[str, Color]) -> BoxStyle:
+def _read_box(
+    name: str, value: dict[str, Any], r: _LayoutReader, colors: dict[str, Color]
+) -> BoxStyle:
     path = f"boxes.{name}"
     r.check_keys(value, _BOX_KEYS, path)
     border = value.get("border", [0, 0, 0, 100])
@@ -559,12 +675,16 @@ def _read_box(name: str, value: dict[str, Any], r: _LayoutReader, colors: dict[s
         name=name,
         border=r.color(border, f"{path}.border", colors) if border else None,
         border_width=r.length(value.get("border_width", "0.5pt"), f"{path}.border_width"),
-        background=r.color(value["background"], f"{path}.background", colors) if value.get("background") else None,
+        background=r.color(value["background"], f"{path}.background", colors)
+        if value.get("background")
+        else None,
         padding=r.length(value.get("padding", "6pt"), f"{path}.padding"),
         title_style=str(value.get("title_style", "box-title")),
         body_style=str(value.get("body_style", "box-body")),
         footer_style=str(value.get("footer_style", "box-footer")),
-        title_band=r.color(value["title_band"], f"{path}.title_band", colors) if value.get("title_band") else None,
+        title_band=r.color(value["title_band"], f"{path}.title_band", colors)
+        if value.get("title_band")
+        else None,
         space_before=r.length(value.get("space_before", "6pt"), f"{path}.space_before"),
         space_after=r.length(value.get("space_after", "6pt"), f"{path}.space_after"),
     )
@@ -607,8 +727,18 @@ def _read_margins(margins: dict[str, Any], path: str, r: _LayoutReader) -> Margi
 
 
 _PART_KEYS = (
-    "kind", "source", "name", "template", "numbering", "restart", "start", "running_head",
-    "title", "heading_level", "chapter", "chapter_anchor",
+    "kind",
+    "source",
+    "name",
+    "template",
+    "numbering",
+    "restart",
+    "start",
+    "running_head",
+    "title",
+    "heading_level",
+    "chapter",
+    "chapter_anchor",
 )
 
 
@@ -618,7 +748,13 @@ def _read_part(index: int, value: dict[str, Any], r: _LayoutReader) -> PartSpec:
     r.check_keys(value, _PART_KEYS, path)
     kind = str(value.get("kind", "markdown"))
     if kind not in ("markdown", "cover", "toc", "cases", "case-index", "colophon", "include"):
-        r.diag.add(loc, "E501", f"kind「{kind}」はありません", "markdown / cover / toc / cases / case-index / colophon のどれかにしてください。", f"{path}.kind")
+        r.diag.add(
+            loc,
+            "E501",
+            f"kind「{kind}」はありません",
+            "markdown / cover / toc / cases / case-index / colophon のどれかにしてください。",
+            f"{path}.kind",
+        )
         kind = "markdown"
     numbering = str(value.get("numbering", "arabic"))
     start = str(value.get("start", "next"))

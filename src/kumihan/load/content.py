@@ -69,7 +69,12 @@ def load_content(root: Path, diagnostics: Diagnostics) -> Content:
     content = Content(root=root)
     base = root / "content"
     if not base.is_dir():
-        diagnostics.add(SourceLoc("content/"), "E100", "content/ フォルダがありません", "プロジェクトの最上位で実行してください。")
+        diagnostics.add(
+            SourceLoc("content/"),
+            "E100",
+            "content/ フォルダがありません",
+            "プロジェクトの最上位で実行してください。",
+        )
         return content
     project_file = base / "project.yaml"
     if project_file.is_file():
@@ -77,7 +82,12 @@ def load_content(root: Path, diagnostics: Diagnostics) -> Content:
         if located is not None and validate(located, "project", diagnostics):
             content.project = read_project(located, diagnostics)
     else:
-        diagnostics.add(SourceLoc("content/project.yaml"), "E100", "project.yaml がありません", "content/project.yaml を作ってください。")
+        diagnostics.add(
+            SourceLoc("content/project.yaml"),
+            "E100",
+            "project.yaml がありません",
+            "content/project.yaml を作ってください。",
+        )
 
     for path in sorted((base / "cases").glob("*.yaml")):
         located = load_yaml_file(path, rel(path, root), diagnostics)

@@ -42,7 +42,9 @@ ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
 _REF = re.compile(r"\[@([a-z]+:[A-Za-z0-9_\-]+)(?:\|(page|full|number))?\]")
 _HEADING_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
 _TABLE_CAPTION = re.compile(r"^(?:Table|表)[:：]\s*(.*?)\s*(?:\{#([A-Za-z0-9_:\-]+)\})?\s*$", re.S)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +272,9 @@ class _Walker:
         items = tuple(m.ListItem(self.blocks(li.children), self.loc(li)) for li in node.children)
         start = int(node.attrs.get("start", 1) or 1)
         marker = str(node.attrs.get("marker", "") or "")
-        return m.ListBlock(items, self.loc(node), ordered=node.type == "ordered_list", start=start, marker=marker)
+        return m.ListBlock(
+            items, self.loc(node), ordered=node.type == "ordered_list", start=start, marker=marker
+        )
 
     def table(self, node: SyntaxTreeNode) -> m.Table:
         loc = self.loc(node)
@@ -285,7 +289,9 @@ class _Walker:
                     style = str(cell.attrs.get("style", ""))
                     align = cast(m.Align, style.split(":")[-1] if "text-align" in style else "")
                     content = self.inlines(cell.children[0], self.loc(tr)) if cell.children else ()
-                    blocks: tuple[m.Block, ...] = (m.Paragraph(content, self.loc(tr), role="cell"),) if content else ()
+                    blocks: tuple[m.Block, ...] = (
+                        (m.Paragraph(content, self.loc(tr), role="cell"),) if content else ()
+                    )
                     cells.append(m.TableCell(blocks, align=align, header=header))
                 rows.append(m.TableRow(tuple(cells)))
                 if header:
@@ -324,7 +330,12 @@ class _Walker:
         if kind == "include":
             name, *args = rest.split()
             if not name:
-                self.diag.add(loc, "E208", "include の名前がありません", "::: include schedule のように書いてください。")
+                self.diag.add(
+                    loc,
+                    "E208",
+                    "include の名前がありません",
+                    "::: include schedule のように書いてください。",
+                )
                 return None
             return m.Include(name, tuple(args), loc)
         if kind not in BOX_KINDS:
@@ -495,7 +506,10 @@ def _front_matter(
     data = located.data
     if not isinstance(data, dict):
         diagnostics.add(
-            SourceLoc(file, 2), "E207", "front matter が「キー: 値」の形ではありません", "id: と title: を書いてください。"
+            SourceLoc(file, 2),
+            "E207",
+            "front matter が「キー: 値」の形ではありません",
+            "id: と title: を書いてください。",
         )
         return FrontMatter(), False
     ok = True
@@ -506,13 +520,21 @@ def _front_matter(
                 located.key_loc(str(key)),
                 "E102",
                 f"front matter に「{key}」というキーはありません",
-                f"「{near[0]}」の書き間違いではありませんか。" if near else f"使えるキー: {', '.join(FRONT_MATTER_KEYS)}",
+                f"「{near[0]}」の書き間違いではありませんか。"
+                if near
+                else f"使えるキー: {', '.join(FRONT_MATTER_KEYS)}",
                 str(key),
             )
             ok = False
     status = str(data.get("status", "final"))
     if status not in ("draft", "final"):
-        diagnostics.add(located.loc("status"), "E105", f"status「{status}」は使えません", "draft か final にしてください。", "status")
+        diagnostics.add(
+            located.loc("status"),
+            "E105",
+            f"status「{status}」は使えません",
+            "draft か final にしてください。",
+            "status",
+        )
         status = "final"
     meta = FrontMatter(
         id=str(data.get("id", "")),
@@ -556,7 +578,9 @@ def parse_inline(text: str, loc: SourceLoc, diagnostics: Diagnostics) -> m.Inlin
     return walker.inline_text(text, loc)
 
 
-def text_blocks(text: str, loc: SourceLoc, diagnostics: Diagnostics, role: str = "body") -> tuple[m.Block, ...]:
+def text_blocks(
+    text: str, loc: SourceLoc, diagnostics: Diagnostics, role: str = "body"
+) -> tuple[m.Block, ...]:
     """A record's *text* field (inline Markdown; blank lines separate paragraphs) → blocks.
 
     Lists written in the field stay lists; paragraphs take `role`.
@@ -564,11 +588,8 @@ def text_blocks(text: str, loc: SourceLoc, diagnostics: Diagnostics, role: str =
     chapter = parse_markdown(text, loc.file, diagnostics, line_offset=loc.line - 1, draft=True)
     out: list[m.Block] = []
     for block in chapter.blocks:
-        if isinstance(block, m.Paragraph) and role != "body":
-            out.append(m.Paragraph(block.content, block.loc, role=role))
-        elif isinstance(block, m.Heading):
+        if (isinstance(block, m.Paragraph) and role != "body") or isinstance(block, m.Heading):
             out.append(m.Paragraph(block.content, block.loc, role=role))
         else:
             out.append(block)
     return tuple(out)
-

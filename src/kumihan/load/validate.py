@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -31,7 +31,7 @@ _TYPE_NAMES = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(name: str) -> dict[str, Any]:
     """Load a packaged schema by name (``case``, ``policy``, ``project``, ``survey``)."""
     text = resources.files("kumihan.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
@@ -39,7 +39,7 @@ def schema(name: str) -> dict[str, Any]:
     return loaded
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(schema(name), format_checker=FormatChecker())
 
@@ -77,13 +77,16 @@ def _show(value: object) -> str:
 
 
 def _is_date_schema(sub: dict[str, Any]) -> bool:
-    return sub.get("format") == "date" or "$ref" in sub and str(sub["$ref"]).endswith("/date")
+    return sub.get("format") == "date" or ("$ref" in sub and str(sub["$ref"]).endswith("/date"))
 
 
 def validate(located: Located, schema_name: str, diagnostics: Diagnostics) -> bool:
     """Validate `located.data` against a schema; report every problem. True when valid."""
     ok = True
-    errors = sorted(_validator(schema_name).iter_errors(located.data), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(
+        _validator(schema_name).iter_errors(located.data),
+        key=lambda e: list(map(str, e.absolute_path)),
+    )
     for error in errors:
         ok = False
         _report(error, located, diagnostics)
@@ -96,7 +99,11 @@ def _report(error: ValidationError, located: Located, diagnostics: Diagnostics) 
     kind = error.validator
     if kind == "additionalProperties":
         known = sorted(error.schema.get("properties", {}))
-        extra = [k for k in error.instance if k not in known] if isinstance(error.instance, dict) else []
+        extra = (
+            [k for k in error.instance if k not in known]
+            if isinstance(error.instance, dict)
+            else []
+        )
         for key in extra:
             child = f"{path}.{key}" if path else key
             near = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
@@ -105,17 +112,23 @@ def _report(error: ValidationError, located: Located, diagnostics: Diagnostics) 
                 if near
                 else f"使えるキーは {', '.join(known)} です。"
             )
-            diagnostics.add(located.key_loc(child), "E102", f"「{key}」というキーはありません", hint, child)
+            diagnostics.add(
+                located.key_loc(child), "E102", f"「{key}」というキーはありません", hint, child
+            )
         return
     if kind == "required":
-        missing = str(error.message).split("'")[1] if "'" in error.message else str(error.validator_value)
+        missing = (
+            str(error.message).split("'")[1] if "'" in error.message else str(error.validator_value)
+        )
         diagnostics.add(
             loc, "E104", f"「{missing}」がありません", f"{missing}: を書き加えてください。", path
         )
         return
     if kind == "type":
         wanted = error.validator_value
-        wanted_names = "、".join(_TYPE_NAMES.get(w, w) for w in (wanted if isinstance(wanted, list) else [wanted]))
+        wanted_names = "、".join(
+            _TYPE_NAMES.get(w, w) for w in (wanted if isinstance(wanted, list) else [wanted])
+        )
         diagnostics.add(
             loc,
             "E103",
@@ -124,7 +137,9 @@ def _report(error: ValidationError, located: Located, diagnostics: Diagnostics) 
             path,
         )
         return
-    if kind in ("format", "pattern") and (_is_date_schema(error.schema) or error.validator_value == "date"):
+    if kind in ("format", "pattern") and (
+        _is_date_schema(error.schema) or error.validator_value == "date"
+    ):
         diagnostics.add(
             loc,
             "E106",
@@ -136,7 +151,11 @@ def _report(error: ValidationError, located: Located, diagnostics: Diagnostics) 
     if kind == "enum":
         allowed = " / ".join(str(v) for v in error.validator_value)
         diagnostics.add(
-            loc, "E105", f"「{_show(error.instance)}」は使えません", f"{allowed} のどれかにしてください。", path
+            loc,
+            "E105",
+            f"「{_show(error.instance)}」は使えません",
+            f"{allowed} のどれかにしてください。",
+            path,
         )
         return
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
@@ -150,7 +169,11 @@ def _report(error: ValidationError, located: Located, diagnostics: Diagnostics) 
         )
         return
     if kind in ("minItems", "maxItems", "minLength"):
-        what = {"minItems": "項目が少なすぎます", "maxItems": "項目が多すぎます", "minLength": "空です"}[kind]
+        what = {
+            "minItems": "項目が少なすぎます",
+            "maxItems": "項目が多すぎます",
+            "minLength": "空です",
+        }[kind]
         limit = f"{error.validator_value} 個" if kind != "minLength" else "1 文字"
         bound = "以下" if kind == "maxItems" else "以上"
         diagnostics.add(loc, "E105", what, f"{limit}{bound}にしてください。", path)
@@ -158,7 +181,13 @@ def _report(error: ValidationError, located: Located, diagnostics: Diagnostics) 
     if kind == "anyOf" and isinstance(error.instance, dict):
         options = [sorted(s.get("required", [])) for s in error.validator_value]
         names = " か ".join("・".join(o) for o in options)
-        diagnostics.add(loc, "E104", f"{names} のどちらかが必要です", "本文（text）か箇条書き（items）を書いてください。", path)
+        diagnostics.add(
+            loc,
+            "E104",
+            f"{names} のどちらかが必要です",
+            "本文（text）か箇条書き（items）を書いてください。",
+            path,
+        )
         return
     if kind == "pattern":
         diagnostics.add(
@@ -178,7 +207,7 @@ def _type_hint(wanted: object, value: object) -> str:
     if wanted == "array":
         return "各項目を「- 」で始まる行にしてください。"
     if wanted == "string" and isinstance(value, int | float):
-        return "文字列として扱うなら \"...\" で囲んでください。"
+        return '文字列として扱うなら "..." で囲んでください。'
     if wanted == "object":
         return "「キー: 値」の形で字下げして書いてください。"
     return ""

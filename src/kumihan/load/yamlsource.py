@@ -124,7 +124,9 @@ class _Builder:
                 key = self.build(key_node, _child(path, "__key__"))
                 if isinstance(key, list | dict):
                     raise _Refused(
-                        self.at(key_node), "キーに複合値は使えません", "キーは文字列にしてください。"
+                        self.at(key_node),
+                        "キーに複合値は使えません",
+                        "キーは文字列にしてください。",
                     )
                 key_text = str(key)
                 if key_text in result:
@@ -147,7 +149,9 @@ class _Builder:
         return self._constructor.construct_object(node, deep=True)
 
 
-def parse_yaml(text: str, file: str, diagnostics: Diagnostics, line_offset: int = 0) -> Located | None:
+def parse_yaml(
+    text: str, file: str, diagnostics: Diagnostics, line_offset: int = 0
+) -> Located | None:
     """Parse one YAML document. Problems go to `diagnostics`; returns None on failure.
 
     `line_offset` shifts reported lines (front matter inside a Markdown file).
@@ -169,11 +173,13 @@ def parse_yaml(text: str, file: str, diagnostics: Diagnostics, line_offset: int 
             "E101",
             f"{problem}" + (f"（{exc.context}）" if exc.context else ""),
             "インデント、コロンの後の空白、引用符の対応を確かめてください。"
-            "「: 」を含む文は \"...\" で囲むか | を使った複数行の書き方にしてください。",
+            '「: 」を含む文は "..." で囲むか | を使った複数行の書き方にしてください。',
         )
         return None
     except yaml.YAMLError as exc:
-        diagnostics.add(SourceLoc(file, 1 + line_offset, 0), "E101", str(exc), "YAML として読めません。")
+        diagnostics.add(
+            SourceLoc(file, 1 + line_offset, 0), "E101", str(exc), "YAML として読めません。"
+        )
         return None
     if node is None:
         builder.located.data = {}
@@ -186,7 +192,8 @@ def parse_yaml(text: str, file: str, diagnostics: Diagnostics, line_offset: int 
         return None
     if line_offset:
         builder.located.locs = {
-            k: SourceLoc(v.file, v.line + line_offset, v.col) for k, v in builder.located.locs.items()
+            k: SourceLoc(v.file, v.line + line_offset, v.col)
+            for k, v in builder.located.locs.items()
         }
         builder.located.key_locs = {
             k: SourceLoc(v.file, v.line + line_offset, v.col)
@@ -200,7 +207,12 @@ def read_text(path: Path, display: str, diagnostics: Diagnostics) -> str | None:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        diagnostics.add(SourceLoc(display), "E100", f"{exc.strerror}", "ファイルの場所と名前を確かめてください。")
+        diagnostics.add(
+            SourceLoc(display),
+            "E100",
+            f"{exc.strerror}",
+            "ファイルの場所と名前を確かめてください。",
+        )
         return None
     if size > MAX_FILE_BYTES:
         diagnostics.add(

@@ -47,7 +47,13 @@ def fitted_layout(layout: Layout, step: FitStep | None) -> Layout:
         ratio = style.size / base.size if base.size else 1.0
         size = round(step.size * ratio, 2)
         leading = round(step.leading * (style.leading / base.leading if base.leading else 1.0), 2)
-        styles[name] = replace(style, name=name, size=size, leading=leading, indent_first=style.indent_first * size / style.size if style.size else 0.0)
+        styles[name] = replace(
+            style,
+            name=name,
+            size=size,
+            leading=leading,
+            indent_first=style.indent_first * size / style.size if style.size else 0.0,
+        )
     return layout.with_styles(styles)
 
 
@@ -76,14 +82,20 @@ def decide(spread: m.CaseSpread, layout: Layout, measurer: Measurer) -> m.Fit:
             excess = measurer.height(page, candidate) - capacity
             if excess > 0.01:
                 overflow.append((page.page, round(excess, 1)))
-        body = candidate.style(layout.fit.styles[0]) if layout.fit.styles else candidate.style("body")
+        body = (
+            candidate.style(layout.fit.styles[0]) if layout.fit.styles else candidate.style("body")
+        )
         if not overflow:
             return m.Fit(index, body.size, body.leading, ())
-    body = fitted_layout(layout, steps[-1]).style(layout.fit.styles[0] if layout.fit.styles else "body")
+    body = fitted_layout(layout, steps[-1]).style(
+        layout.fit.styles[0] if layout.fit.styles else "body"
+    )
     return m.Fit(len(steps) - 1, body.size, body.leading, tuple(overflow))
 
 
-def fit_cases(doc: m.Document, layout: Layout, measurer: Measurer, diagnostics: Diagnostics, *, strict: bool) -> m.Document:
+def fit_cases(
+    doc: m.Document, layout: Layout, measurer: Measurer, diagnostics: Diagnostics, *, strict: bool
+) -> m.Document:
     """Decide every case's fit and report what was done and what still overflows."""
     cache: dict[int, m.Fit] = {}
 
@@ -102,7 +114,9 @@ def fit_cases(doc: m.Document, layout: Layout, measurer: Measurer, diagnostics: 
     return replace(doc, parts=parts)
 
 
-def report(spread: m.CaseSpread, fit: m.Fit, layout: Layout, diagnostics: Diagnostics, *, strict: bool) -> None:
+def report(
+    spread: m.CaseSpread, fit: m.Fit, layout: Layout, diagnostics: Diagnostics, *, strict: bool
+) -> None:
     if fit.step and not fit.overflow:
         diagnostics.add(
             spread.loc,

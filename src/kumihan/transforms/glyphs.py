@@ -33,7 +33,9 @@ def block_texts(block: m.Block) -> list[str]:
     return texts
 
 
-def check_glyphs(doc: m.Document, fonts: FontBook, primary: str, diagnostics: Diagnostics, *, strict: bool) -> None:
+def check_glyphs(
+    doc: m.Document, fonts: FontBook, primary: str, diagnostics: Diagnostics, *, strict: bool
+) -> None:
     """Report characters the faces cannot draw (`primary` is the body face key)."""
     seen: set[tuple[str, str]] = set()
     for _part, block in iter_document(doc):

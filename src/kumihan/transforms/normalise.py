@@ -30,7 +30,9 @@ def _fullwidth_ascii(char: str) -> str:
 def normalise_text(text: str, rules: Normalise, counts: Counter[str]) -> str:
     out = text
     if rules.halfwidth_kana and any("\uff61" <= c <= "\uff9f" for c in out):
-        converted = "".join(unicodedata.normalize("NFKC", c) if "\uff61" <= c <= "\uff9f" else c for c in out)
+        converted = "".join(
+            unicodedata.normalize("NFKC", c) if "\uff61" <= c <= "\uff9f" else c for c in out
+        )
         # NFKC composes ｶﾞ → ガ, so count by the input characters
         counts["半角カナ→全角"] += sum(1 for c in out if "\uff61" <= c <= "\uff9f")
         out = unicodedata.normalize("NFC", converted)
@@ -69,5 +71,10 @@ def normalise_document(doc: m.Document, rules: Normalise, diagnostics: Diagnosti
     for file, counts in sorted(by_file.items()):
         for rule, count in sorted(counts.items()):
             if count:
-                diagnostics.add(SourceLoc(file), "I302", f"{rule}: {count} 文字", "layouts/house.yaml の typesetting.normalise で切り替えられます。")
+                diagnostics.add(
+                    SourceLoc(file),
+                    "I302",
+                    f"{rule}: {count} 文字",
+                    "layouts/house.yaml の typesetting.normalise で切り替えられます。",
+                )
     return doc

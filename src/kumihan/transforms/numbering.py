@@ -25,7 +25,12 @@ class _Counter:
         self.auto = 0
         chapter_format = layout.numbering.get("heading-1", "")
         self.by_chapter = bool(chapter_format) and "{chapter}" in layout.numbering.get("figure", "")
-        self.figure_format = layout.numbering.get("figure" if self.by_chapter or "{chapter}" not in layout.numbering.get("figure", "") else "figure-flat", "図表{n}")
+        self.figure_format = layout.numbering.get(
+            "figure"
+            if self.by_chapter or "{chapter}" not in layout.numbering.get("figure", "")
+            else "figure-flat",
+            "図表{n}",
+        )
 
     def heading(self, block: m.Heading) -> m.Heading:
         anchor = block.anchor
@@ -82,16 +87,24 @@ def _preorder(block: m.Block, visit: BlockFn) -> m.Block:
     if isinstance(block, m.Box | m.Quote):
         return replace(block, blocks=tuple(_preorder(b, visit) for b in block.blocks))
     if isinstance(block, m.ListBlock):
-        items = tuple(replace(i, blocks=tuple(_preorder(b, visit) for b in i.blocks)) for i in block.items)
+        items = tuple(
+            replace(i, blocks=tuple(_preorder(b, visit) for b in i.blocks)) for i in block.items
+        )
         return replace(block, items=items)
     if isinstance(block, m.Table):
         rows = tuple(
-            m.TableRow(tuple(replace(c, blocks=tuple(_preorder(b, visit) for b in c.blocks)) for c in r.cells))
+            m.TableRow(
+                tuple(
+                    replace(c, blocks=tuple(_preorder(b, visit) for b in c.blocks)) for c in r.cells
+                )
+            )
             for r in block.rows
         )
         return replace(block, rows=rows)
     if isinstance(block, m.CaseSpread):
-        pages = tuple(replace(p, blocks=tuple(_preorder(b, visit) for b in p.blocks)) for p in block.pages)
+        pages = tuple(
+            replace(p, blocks=tuple(_preorder(b, visit) for b in p.blocks)) for p in block.pages
+        )
         return replace(block, pages=pages)  # type: ignore[arg-type]
     return block
 
@@ -110,7 +123,12 @@ def _number_footnotes(doc: m.Document, diagnostics: Diagnostics) -> m.Document:
             return node
         key = (node.loc.file, node.label)
         if key not in defined:
-            diagnostics.add(node.loc, "E209", f"脚注 [^{node.label}] の本文がありません", f"[^{node.label}]: 注の本文 を書いてください。")
+            diagnostics.add(
+                node.loc,
+                "E209",
+                f"脚注 [^{node.label}] の本文がありません",
+                f"[^{node.label}]: 注の本文 を書いてください。",
+            )
             return node
         if key not in numbers:
             numbers[key] = len(numbers) + 1
@@ -125,8 +143,12 @@ def _number_footnotes(doc: m.Document, diagnostics: Diagnostics) -> m.Document:
 
     def notes(block: m.Block) -> m.Block:
         if isinstance(block, m.Notes):
-            items = tuple(replace(n, number=numbers.get((n.loc.file, n.label), 0)) for n in block.items)
-            return replace(block, items=tuple(sorted((i for i in items if i.number), key=lambda n: n.number)))
+            items = tuple(
+                replace(n, number=numbers.get((n.loc.file, n.label), 0)) for n in block.items
+            )
+            return replace(
+                block, items=tuple(sorted((i for i in items if i.number), key=lambda n: n.number))
+            )
         return block
 
     return map_document(doc, notes)

@@ -16,8 +16,15 @@ from kumihan.transforms.walk import iter_document
 def toc_entries(doc: m.Document, depth: int) -> tuple[m.TocEntry, ...]:
     entries: list[m.TocEntry] = []
     for _part, block in iter_document(doc):
-        if isinstance(block, m.Heading) and block.in_toc and not block.role and block.level <= depth:
-            entries.append(m.TocEntry(block.level, block.number, m.plain_text(block.content), block.anchor))
+        if (
+            isinstance(block, m.Heading)
+            and block.in_toc
+            and not block.role
+            and block.level <= depth
+        ):
+            entries.append(
+                m.TocEntry(block.level, block.number, m.plain_text(block.content), block.anchor)
+            )
         elif isinstance(block, m.CaseSpread) and depth >= 2:
             entries.append(m.TocEntry(2, "", f"{block.place}　{block.title}", block.anchor))
     return tuple(entries)
@@ -27,7 +34,8 @@ def fill_toc(doc: m.Document) -> m.Document:
     parts = []
     for part in doc.parts:
         blocks = tuple(
-            replace(b, entries=toc_entries(doc, b.depth)) if isinstance(b, m.Toc) else b for b in part.blocks
+            replace(b, entries=toc_entries(doc, b.depth)) if isinstance(b, m.Toc) else b
+            for b in part.blocks
         )
         parts.append(replace(part, blocks=blocks))
     return replace(doc, parts=tuple(parts))

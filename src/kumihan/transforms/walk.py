@@ -19,19 +19,29 @@ def _children(block: m.Block, fn: BlockFn) -> m.Block:
     if isinstance(block, m.Box | m.Quote):
         return replace(block, blocks=tuple(map_block(b, fn) for b in block.blocks))
     if isinstance(block, m.ListBlock):
-        items = tuple(replace(i, blocks=tuple(map_block(b, fn) for b in i.blocks)) for i in block.items)
+        items = tuple(
+            replace(i, blocks=tuple(map_block(b, fn) for b in i.blocks)) for i in block.items
+        )
         return replace(block, items=items)
     if isinstance(block, m.Table):
         rows = tuple(
-            m.TableRow(tuple(replace(c, blocks=tuple(map_block(b, fn) for b in c.blocks)) for c in row.cells))
+            m.TableRow(
+                tuple(
+                    replace(c, blocks=tuple(map_block(b, fn) for b in c.blocks)) for c in row.cells
+                )
+            )
             for row in block.rows
         )
         return replace(block, rows=rows)
     if isinstance(block, m.CaseSpread):
-        pages = tuple(replace(p, blocks=tuple(map_block(b, fn) for b in p.blocks)) for p in block.pages)
+        pages = tuple(
+            replace(p, blocks=tuple(map_block(b, fn) for b in p.blocks)) for p in block.pages
+        )
         return replace(block, pages=pages)  # type: ignore[arg-type]
     if isinstance(block, m.Notes):
-        items = tuple(replace(i, blocks=tuple(map_block(b, fn) for b in i.blocks)) for i in block.items)
+        items = tuple(
+            replace(i, blocks=tuple(map_block(b, fn) for b in i.blocks)) for i in block.items
+        )
         return replace(block, items=items)
     return block
 
@@ -96,7 +106,9 @@ def map_block_inlines(block: m.Block, fn: InlineFn) -> m.Block:
         )
         return replace(block, caption=caption)
     if isinstance(block, m.Box):
-        return replace(block, title=map_inlines(block.title, fn), footer=map_inlines(block.footer, fn))
+        return replace(
+            block, title=map_inlines(block.title, fn), footer=map_inlines(block.footer, fn)
+        )
     return block
 
 

@@ -24,7 +24,11 @@ def targets(doc: m.Document) -> dict[str, str]:
             found[block.anchor] = block.number or f"「{m.plain_text(block.content)}」"
         elif isinstance(block, m.Figure | m.Table) and block.anchor:
             caption = block.caption
-            found[block.anchor] = caption.number if caption and caption.number else f"「{m.plain_text(caption.content) if caption else block.anchor}」"
+            found[block.anchor] = (
+                caption.number
+                if caption and caption.number
+                else f"「{m.plain_text(caption.content) if caption else block.anchor}」"
+            )
         elif isinstance(block, m.CaseSpread):
             found[block.anchor] = f"「{block.title}」"
     return found
@@ -44,7 +48,9 @@ def resolve_refs(doc: m.Document, diagnostics: Diagnostics) -> m.Document:
                 node.loc,
                 "E202",
                 f"参照先「{node.target}」がありません",
-                f"「{near[0]}」ではありませんか。" if near else "見出しに {#sec:…}、図に {#fig:…} を付けて参照先を作ってください。",
+                f"「{near[0]}」ではありませんか。"
+                if near
+                else "見出しに {#sec:…}、図に {#fig:…} を付けて参照先を作ってください。",
             )
             return replace(node, text="??")
         return replace(node, text=text, anchor=node.target)

@@ -34,7 +34,9 @@ def line_break_lists(layout: Layout) -> tuple[str, str]:
     return before, after
 
 
-def render_docx(doc: m.Document, layout: Layout, root: Path, record: PageRecord, created: datetime) -> bytes:
+def render_docx(
+    doc: m.Document, layout: Layout, root: Path, record: PageRecord, created: datetime
+) -> bytes:
     assets = root / "assets"
     styles = StyleSheetBuilder(layout, assets)
     fit_used = {b.fit.step for _, b in iter_document(doc) if isinstance(b, m.CaseSpread)}
@@ -44,7 +46,9 @@ def render_docx(doc: m.Document, layout: Layout, root: Path, record: PageRecord,
     word = new_document(styles.map.defs, fonts=font_decls(layout, assets / "fonts"))
     settings = word.settings.element
     before, after = line_break_lists(layout)
-    oxml.configure_japanese(settings, no_break_before=before, no_break_after=after, compress="compressPunctuation")
+    oxml.configure_japanese(
+        settings, no_break_before=before, no_break_after=after, compress="compressPunctuation"
+    )
     oxml.set_even_and_odd_headers(settings, True)
     ctx = make_context(layout, root, "screen")
     writer = DocxWriter(word, layout, styles, record, ctx, doc.meta.organisation)

@@ -79,9 +79,19 @@ class StyleSheetBuilder:
         face = self.layout.face(face_key)
         return face.docx or face.key
 
-    def style_def(self, role: str, style: Style, *, name: str | None = None, style_id: str | None = None, based_on: str | None = "Normal") -> StyleDef:
+    def style_def(
+        self,
+        role: str,
+        style: Style,
+        *,
+        name: str | None = None,
+        style_id: str | None = None,
+        based_on: str | None = "Normal",
+    ) -> StyleDef:
         docx_name = name or style.docx or role
-        sid = style_id or (builtin_style_id(docx_name) if is_builtin(docx_name) else custom_id(role))
+        sid = style_id or (
+            builtin_style_id(docx_name) if is_builtin(docx_name) else custom_id(role)
+        )
         kind = "character" if role in CHARACTER_ROLES else "paragraph"
         font = self.face_name(style.face)
         bold = "bold" in style.face
@@ -99,7 +109,12 @@ class StyleSheetBuilder:
             )
         border = None
         if style.rule_below:
-            border = BorderSpec(sides=("bottom",), size_eighths=max(2, round(style.rule_below * 8)), color_hex=hex_color(style.rule_color, self.profile), space_pt=1)
+            border = BorderSpec(
+                sides=("bottom",),
+                size_eighths=max(2, round(style.rule_below * 8)),
+                color_hex=hex_color(style.rule_color, self.profile),
+                space_pt=1,
+            )
         return StyleDef(
             name=docx_name,
             style_id=sid,
@@ -117,7 +132,9 @@ class StyleSheetBuilder:
             line_multiple=1.0 if role == "figure" else None,
             space_before_pt=style.space_before,
             space_after_pt=style.space_after,
-            first_line_chars=round(style.indent_first / style.size, 2) if style.indent_first else None,
+            first_line_chars=round(style.indent_first / style.size, 2)
+            if style.indent_first
+            else None,
             left_indent_pt=style.indent_left,
             right_indent_pt=style.indent_right,
             keep_next=style.keep_with_next,
@@ -134,7 +151,13 @@ class StyleSheetBuilder:
     def build(self, fit_used: set[int]) -> StyleMap:
         layout = self.layout
         body = layout.styles["body"]
-        normal = self.style_def("normal", Style("normal", face=body.face, size=body.size, leading=body.leading, align="justify"), name="Normal", style_id="Normal", based_on=None)
+        normal = self.style_def(
+            "normal",
+            Style("normal", face=body.face, size=body.size, leading=body.leading, align="justify"),
+            name="Normal",
+            style_id="Normal",
+            based_on=None,
+        )
         self.map.defs.append(normal)
         self.map.ids["normal"] = "Normal"
         for role, style in layout.styles.items():
@@ -150,7 +173,12 @@ class StyleSheetBuilder:
                 name="Table Grid",
                 style_id="TableGrid",
                 kind="table",
-                table_borders=BorderSpec(sides=("top", "left", "bottom", "right", "insideH", "insideV"), size_eighths=4, color_hex="000000", space_pt=0),
+                table_borders=BorderSpec(
+                    sides=("top", "left", "bottom", "right", "insideH", "insideV"),
+                    size_eighths=4,
+                    color_hex="000000",
+                    space_pt=0,
+                ),
                 cell_margins_pt=(2.0, 3.0, 2.0, 3.0),
             )
         )
@@ -161,7 +189,9 @@ class StyleSheetBuilder:
 
     def gaps(self) -> set[float]:
         values = {v for pair in self.layout.spacing.values() for v in pair}
-        values |= {b.space_before for b in self.layout.boxes.values()} | {b.space_after for b in self.layout.boxes.values()}
+        values |= {b.space_before for b in self.layout.boxes.values()} | {
+            b.space_after for b in self.layout.boxes.values()
+        }
         return {max(1.0, round(v, 2)) for v in values}
 
     def gap_styles(self) -> None:
@@ -207,7 +237,9 @@ class StyleSheetBuilder:
                 style = fitted.styles[role]
                 name = f"{base.docx} {style.size:g}pt"
                 sid = f"{custom_id(role)}Fit{step}"
-                definition = self.style_def(role, style, name=name, style_id=sid, based_on=self.map.ids[role])
+                definition = self.style_def(
+                    role, style, name=name, style_id=sid, based_on=self.map.ids[role]
+                )
                 self.map.defs.append(definition)
                 self.map.fit_ids[(step, role)] = sid
 
@@ -223,20 +255,32 @@ class StyleSheetBuilder:
         width = style.size
         left = style.indent_left + (depth + 1) * width
         base_name = style.docx or "List Bullet"
-        name = base_name if (marker == "・" and depth == 0 and not step and base_name in ("List Bullet",)) else f"{base_name} {marker.strip() or '字下げ'}{depth + 1 if depth else ''}{f' {style.size:g}pt' if step else ''}"
+        name = (
+            base_name
+            if (marker == "・" and depth == 0 and not step and base_name in ("List Bullet",))
+            else f"{base_name} {marker.strip() or '字下げ'}{depth + 1 if depth else ''}{f' {style.size:g}pt' if step else ''}"
+        )
         list_def = ListDef(num_fmt="bullet", text=marker or "・", left_pt=left, hanging_pt=width)
         if name == base_name:
             # the layout's own list style (箇条書き) gets Word's automatic bullet itself
             index = next(i for i, d in enumerate(self.map.defs) if d.name == name)
-            self.map.defs[index] = dc_replace(self.map.defs[index], list_def=list_def, first_line_chars=None)
+            self.map.defs[index] = dc_replace(
+                self.map.defs[index], list_def=list_def, first_line_chars=None
+            )
             self.map.ids[key] = self.map.defs[index].style_id
             return self.map.ids[key]
-        sid = builtin_style_id(name) if is_builtin(name) else custom_id(f"{base_role}-{ord(marker[0]) if marker else 0}-{depth}-{step}")
+        sid = (
+            builtin_style_id(name)
+            if is_builtin(name)
+            else custom_id(f"{base_role}-{ord(marker[0]) if marker else 0}-{depth}-{step}")
+        )
         definition = StyleDef(
             name=name,
             style_id=sid,
             kind="paragraph",
-            based_on=self.map.id(base_role, step) if self.map.id(base_role, step) != sid else "Normal",
+            based_on=self.map.id(base_role, step)
+            if self.map.id(base_role, step) != sid
+            else "Normal",
             east_asia_font=self.face_name(style.face),
             ascii_font=self.face_name(style.face),
             size_pt=style.size,
@@ -263,5 +307,7 @@ def font_decls(layout: Layout, fonts_dir: Path) -> list[FontDecl]:
         if name in seen or face.key.endswith("-latin"):
             continue
         family = "roman" if "mincho" in face.key else "modern"
-        seen[name] = font_decl_from_file(fonts_dir / face.file, name=name, alt_name=face.docx_alt or None, family=family)  # type: ignore[arg-type]
+        seen[name] = font_decl_from_file(
+            fonts_dir / face.file, name=name, alt_name=face.docx_alt or None, family=family
+        )  # type: ignore[arg-type]
     return list(seen.values())

@@ -10,8 +10,8 @@ section geometry, table geometry and page breaks.
 from __future__ import annotations
 
 import io
-from dataclasses import replace as dc_replace
 from collections.abc import Sequence
+from dataclasses import replace as dc_replace
 from typing import Any, Protocol
 
 from docx.document import Document as WordDocument
@@ -62,7 +62,15 @@ def layout_loc(layout: Layout) -> SourceLoc:
 
 
 class DocxWriter:
-    def __init__(self, document: WordDocument, layout: Layout, styles: StyleSheetBuilder, record: PageRecord, ctx: RenderContext, organisation: str) -> None:
+    def __init__(
+        self,
+        document: WordDocument,
+        layout: Layout,
+        styles: StyleSheetBuilder,
+        record: PageRecord,
+        ctx: RenderContext,
+        organisation: str,
+    ) -> None:
         self.doc = document
         self.organisation = organisation
         self.layout = layout
@@ -101,7 +109,17 @@ class DocxWriter:
         template = template or part.template
         page = layout.page
         margins = layout.margins(template)
-        oxml.set_page(section, page.width, page.height, margins.top, margins.bottom, margins.inside, margins.outside, page.header_distance - 8.5, page.footer_distance - 2)
+        oxml.set_page(
+            section,
+            page.width,
+            page.height,
+            margins.top,
+            margins.bottom,
+            margins.inside,
+            margins.outside,
+            page.header_distance - 8.5,
+            page.footer_distance - 2,
+        )
         oxml.set_doc_grid(section, page.line_pitch, "lines")
         if part.numbering == "none":
             oxml.set_page_numbering(section, None, "decimal")
@@ -111,19 +129,24 @@ class DocxWriter:
         oxml.unlink_header_footer(section, first_page=True, even_page=True)
         has_band = any(isinstance(b, m.CaseSpread) for b in part.blocks)
         oxml.set_title_page(section, has_band)
-        for header, footer, odd in ((section.header, section.footer, True), (section.even_page_header, section.even_page_footer, False)):
+        for header, footer, odd in (
+            (section.header, section.footer, True),
+            (section.even_page_header, section.even_page_footer, False),
+        ):
             self.furniture(header, spec.header if spec else None, part, odd, template)
             self.furniture(footer, spec.footer if spec else None, part, odd, template)
         if has_band:
             # the band page of a case carries no running head, only the folio
             self.furniture(section.first_page_header, None, part, True, template)
-            self.furniture(section.first_page_footer, spec.footer if spec else None, part, True, template)
+            self.furniture(
+                section.first_page_footer, spec.footer if spec else None, part, True, template
+            )
 
     def furniture(self, container: Any, spec: Any, part: m.Part, odd: bool, template: str) -> None:
         paragraph = container.paragraphs[0]
         for run in list(paragraph.runs):
             run._r.getparent().remove(run._r)
-        if spec is None or part.numbering == "none" and not spec:
+        if spec is None or (part.numbering == "none" and not spec):
             return
         style_role = spec.style
         paragraph.style = self.doc.styles.get_by_id(self.map.id(style_role), 1)  # type: ignore[arg-type]
@@ -139,7 +162,9 @@ class DocxWriter:
                 paragraph.add_run("\t")
             self.furniture_text(paragraph, text, part)
         if spec.rule and container is not None:
-            oxml.set_paragraph_border(pPr, sides=("bottom",), size_eighths=4, color_hex="000000", space_pt=1)
+            oxml.set_paragraph_border(
+                pPr, sides=("bottom",), size_eighths=4, color_hex="000000", space_pt=1
+            )
 
     def furniture_text(self, paragraph: Paragraph, text: str, part: m.Part) -> None:
         pieces = text.replace("{page}", "\x00PAGE\x00").split("\x00")
@@ -161,7 +186,9 @@ class DocxWriter:
 
     def frame_width(self) -> float:
         """The text width of the pages being written (case pages are wider)."""
-        return self.layout.frame_size("case" if self.step or self.in_case else self.current.template)[0]
+        return self.layout.frame_size(
+            "case" if self.step or self.in_case else self.current.template
+        )[0]
 
     def para(self, container: Container, role: str, *, step: int | None = None) -> Paragraph:
         """A new paragraph in the style the layout gives `role` (at the case's fit step)."""
@@ -197,7 +224,9 @@ class DocxWriter:
         elif isinstance(block, m.Band):
             self.band(container, block)
         elif isinstance(block, m.Placeholder):
-            self.placeholder(container, block.label, max(1, block.lines) * self.layout.style("body").leading)
+            self.placeholder(
+                container, block.label, max(1, block.lines) * self.layout.style("body").leading
+            )
         elif isinstance(block, m.PageBreak):
             self.break_next = True
         elif isinstance(block, m.Toc):
@@ -219,20 +248,37 @@ class DocxWriter:
             kind = "_Toc" if not block.role and block.in_toc else "_Ref"
             self.bookmarks.add(paragraph, block.anchor, kind)
 
-    def list_block(self, container: Container, block: m.ListBlock, depth: int, list_role: str) -> None:
-        role = block.role if block.role in self.layout.styles and block.role != "list" else (list_role or ("list-number" if block.ordered else "list"))
+    def list_block(
+        self, container: Container, block: m.ListBlock, depth: int, list_role: str
+    ) -> None:
+        role = (
+            block.role
+            if block.role in self.layout.styles and block.role != "list"
+            else (list_role or ("list-number" if block.ordered else "list"))
+        )
         for index, item in enumerate(block.items):
-            marker = f"{block.start + index}." if block.ordered else (block.marker or self.layout.bullets[min(depth, len(self.layout.bullets) - 1)])
+            marker = (
+                f"{block.start + index}."
+                if block.ordered
+                else (block.marker or self.layout.bullets[min(depth, len(self.layout.bullets) - 1)])
+            )
             first = True
             for child in item.blocks:
                 if isinstance(child, m.Paragraph):
                     if block.ordered:
                         # numbers stay literal text: each list restarts where the model says
-                        paragraph = self.styled(container, self.styles.list_style(role, "　", depth, self.step))
+                        paragraph = self.styled(
+                            container, self.styles.list_style(role, "　", depth, self.step)
+                        )
                         if first:
                             paragraph.add_run(f"{marker}")
                     else:
-                        paragraph = self.styled(container, self.styles.list_style(role, marker if first else "　", depth, self.step))
+                        paragraph = self.styled(
+                            container,
+                            self.styles.list_style(
+                                role, marker if first else "　", depth, self.step
+                            ),
+                        )
                     self.inlines(paragraph, child.content)
                     first = False
                 elif isinstance(child, m.ListBlock):
@@ -242,7 +288,9 @@ class DocxWriter:
 
     # ------------------------------------------------------------ inline
 
-    def inlines(self, paragraph: Paragraph, inlines: m.Inlines, char_style: str | None = None) -> None:
+    def inlines(
+        self, paragraph: Paragraph, inlines: m.Inlines, char_style: str | None = None
+    ) -> None:
         for node in inlines:
             if isinstance(node, m.Text):
                 if node.text:
@@ -261,7 +309,9 @@ class DocxWriter:
                 text = m.plain_text(node.children)
                 link_style = self.map.ids.get("link")
                 if node.url.startswith("#"):
-                    oxml.add_internal_link(paragraph, self.bookmarks.name(node.url[1:]), text, link_style)
+                    oxml.add_internal_link(
+                        paragraph, self.bookmarks.name(node.url[1:]), text, link_style
+                    )
                 else:
                     oxml.add_external_link(paragraph, node.url, text, link_style)
             elif isinstance(node, m.FootnoteRef):
@@ -300,19 +350,27 @@ class DocxWriter:
             name = self.bookmarks.name(anchor) if anchor else ""
             label = caption.number
             if name:
-                start = oxml.new_element("w:bookmarkStart", {"w:id": str(self.bookmarks.next_id), "w:name": f"{name}_n"})
+                start = oxml.new_element(
+                    "w:bookmarkStart", {"w:id": str(self.bookmarks.next_id), "w:name": f"{name}_n"}
+                )
                 paragraph._p.append(start)
             if prefix and n.isdigit():
                 paragraph.add_run(prefix + "-")
                 oxml.add_field(paragraph, "SEQ 図表 \\* ARABIC" + (" \\r 1" if n == "1" else ""), n)
             else:
                 digits = "".join(c for c in label if c.isdigit())
-                head = label[: len(label) - len(digits)] if digits and label.endswith(digits) else label
+                head = (
+                    label[: len(label) - len(digits)]
+                    if digits and label.endswith(digits)
+                    else label
+                )
                 paragraph.add_run(head)
                 if digits and label.endswith(digits):
                     oxml.add_field(paragraph, "SEQ 図表 \\* ARABIC", digits)
             if name:
-                paragraph._p.append(oxml.new_element("w:bookmarkEnd", {"w:id": str(self.bookmarks.next_id)}))
+                paragraph._p.append(
+                    oxml.new_element("w:bookmarkEnd", {"w:id": str(self.bookmarks.next_id)})
+                )
                 self.bookmarks.next_id += 1
             paragraph.add_run("　")
         self.inlines(paragraph, caption.content)
@@ -326,7 +384,9 @@ class DocxWriter:
             self.para(container, "source").add_run(credit)
 
     def figure(self, container: Container, block: m.Figure, width: float | None = None) -> None:
-        frame = width or self.layout.frame_size("case" if block.role.startswith("case") else "body")[0]
+        frame = (
+            width or self.layout.frame_size("case" if block.role.startswith("case") else "body")[0]
+        )
         placed = frame * block.width
         case_style = block.role.startswith("case")
         if not case_style:
@@ -338,10 +398,17 @@ class DocxWriter:
         elif block.missing or not block.image:
             label = self.layout.labels.get("figure-placeholder", "図版準備中")
             text = m.plain_text(block.caption.content) if block.caption else ""
-            self.placeholder(container, f"{label}：{text}" if text else label, placed * 0.42, width=placed)
+            self.placeholder(
+                container, f"{label}：{text}" if text else label, placed * 0.42, width=placed
+            )
         else:
             try:
-                image = prepared(self.ctx.assets / block.image, "screen", self.ctx.assets / self.layout.print.icc_profile, (placed, placed))
+                image = prepared(
+                    self.ctx.assets / block.image,
+                    "screen",
+                    self.ctx.assets / self.layout.print.icc_profile,
+                    (placed, placed),
+                )
                 buffer = io.BytesIO()
                 image.save(buffer, format="PNG")
                 ratio = image.height / image.width if image.width else 1.0
@@ -349,7 +416,9 @@ class DocxWriter:
                 paragraph = self.para(container, "figure")
                 paragraph.add_run().add_picture(buffer, width=Pt(height / ratio), height=Pt(height))
             except ImageProblem as problem:
-                self.placeholder(container, f"画像を読めません：{problem}", placed * 0.3, width=placed)
+                self.placeholder(
+                    container, f"画像を読めません：{problem}", placed * 0.3, width=placed
+                )
         if case_style and block.caption is not None:
             self.inlines(self.para(container, "case-caption"), block.caption.content)
         self.source(container, block.caption, block.credit)
@@ -383,9 +452,17 @@ class DocxWriter:
                 if cell.colspan > 1:
                     target = target.merge(table.cell(r, c + cell.colspan - 1))
                 oxml.set_cell_valign(target, "center")
-                fill = cell.fill if cell.fill in self.layout.colors else ("paper-tint" if cell.header and "paper-tint" in self.layout.colors else "")
+                fill = (
+                    cell.fill
+                    if cell.fill in self.layout.colors
+                    else (
+                        "paper-tint" if cell.header and "paper-tint" in self.layout.colors else ""
+                    )
+                )
                 if fill:
-                    oxml.set_cell_shading(target, hex_color(self.layout.colors[fill], self.styles.profile))
+                    oxml.set_cell_shading(
+                        target, hex_color(self.layout.colors[fill], self.styles.profile)
+                    )
                 self.cell(target, cell)
                 c += cell.colspan
         self.gap(container, after)
@@ -400,7 +477,10 @@ class DocxWriter:
                 child_role = role if child.role in ("cell", "body", "cell-head") else child.role
                 paragraph = self.para(target, child_role)
                 if cell.align:
-                    oxml.set_jc(oxml.paragraph_properties(paragraph), {"left": "left", "center": "center", "right": "right"}[cell.align])
+                    oxml.set_jc(
+                        oxml.paragraph_properties(paragraph),
+                        {"left": "left", "center": "center", "right": "right"}[cell.align],
+                    )
                 self.inlines(paragraph, child.content)
             else:
                 self.block(target, child, "cell")
@@ -447,7 +527,11 @@ class DocxWriter:
         pad = style.padding
         oxml.set_cell_margins(table, pad, pad, pad, pad)
         if style.border is not None:
-            oxml.set_table_borders(table, max(2, round(style.border_width * 8)), hex_color(style.border, self.styles.profile))
+            oxml.set_table_borders(
+                table,
+                max(2, round(style.border_width * 8)),
+                hex_color(style.border, self.styles.profile),
+            )
         cell = table.cell(0, 0)
         if style.background is not None:
             oxml.set_cell_shading(cell, hex_color(style.background, self.styles.profile))
@@ -466,7 +550,9 @@ class DocxWriter:
             self.para(cell, style.body_style)
         self.gap(container, style.space_after)
 
-    def placeholder(self, container: Container, label: str, height: float, *, width: float | None = None) -> None:
+    def placeholder(
+        self, container: Container, label: str, height: float, *, width: float | None = None
+    ) -> None:
         frame = width or self.frame_width()
         before, after = self.layout.space("placeholder")
         if before or self.break_next:
@@ -488,13 +574,21 @@ class DocxWriter:
         frame = self.layout.frame_size("case")[0]
         table = container.add_table(1, 1)
         oxml.set_column_widths(table, [frame])
-        oxml.set_cell_margins(table, 0, 0, 8, 0)  # as the PDF: text at the frame edge, padding below
+        oxml.set_cell_margins(
+            table, 0, 0, 8, 0
+        )  # as the PDF: text at the frame edge, padding below
         cell = table.cell(0, 0)
-        color = self.layout.colors.get("band", self.layout.colors.get("accent", (0.85, 0.35, 0.0, 0.0)))
+        color = self.layout.colors.get(
+            "band", self.layout.colors.get("accent", (0.85, 0.35, 0.0, 0.0))
+        )
         oxml.set_cell_shading(cell, hex_color(color, self.styles.profile))
         first = cell.paragraphs[0]
         first._p.getparent().remove(first._p)
-        for text, role in ((block.label, "case-band-label"), (block.place, "case-band-place"), (block.title, "case-title")):
+        for text, role in (
+            (block.label, "case-band-label"),
+            (block.place, "case-band-place"),
+            (block.title, "case-title"),
+        ):
             self.para(cell, role).add_run(text)
         self.gap(container, self.layout.space("band")[1])
 
@@ -503,9 +597,22 @@ class DocxWriter:
         lines = []
         for entry in block.entries:
             text = f"{entry.number}　{entry.text}" if entry.number else entry.text
-            lines.append(oxml.TocLine(min(entry.level, 3), text, self.bookmarks.name(entry.anchor, "_Toc"), self.record.page_of(entry.anchor)))
+            lines.append(
+                oxml.TocLine(
+                    min(entry.level, 3),
+                    text,
+                    self.bookmarks.name(entry.anchor, "_Toc"),
+                    self.record.page_of(entry.anchor),
+                )
+            )
         ids = tuple(self.map.id(f"toc-{i}") for i in (1, 2, 3))
-        oxml.add_toc(self.doc, lines, right_tab_pt=self.layout.page.frame_width, levels=f"1-{self.layout.toc_depth}", style_ids=ids)
+        oxml.add_toc(
+            self.doc,
+            lines,
+            right_tab_pt=self.layout.page.frame_width,
+            levels=f"1-{self.layout.toc_depth}",
+            style_ids=ids,
+        )
 
     def notes(self, container: Container, block: m.Notes) -> None:
         self.para(container, "notes-title").add_run("注")
@@ -528,8 +635,14 @@ class DocxWriter:
     def colophon(self, container: Container, block: m.Colophon) -> None:
         section = self.doc.sections[-1]
         oxml.child(oxml._sect_pr(section), "w:vAlign").set(oxml.qn("w:val"), "bottom")
-        children: list[m.Block] = [m.Paragraph((m.Text(line),), block.loc, role="colophon-title") for line in block.title.split("\n")]
-        children += [m.Paragraph((m.Text(f"{a}　{b}" if a else b),), block.loc, role="colophon") for a, b in block.rows]
+        children: list[m.Block] = [
+            m.Paragraph((m.Text(line),), block.loc, role="colophon-title")
+            for line in block.title.split("\n")
+        ]
+        children += [
+            m.Paragraph((m.Text(f"{a}　{b}" if a else b),), block.loc, role="colophon")
+            for a, b in block.rows
+        ]
         self.box(container, m.Box("colophon", (), tuple(children), block.loc))
 
     def case(self, container: Container, block: m.CaseSpread) -> None:
@@ -540,7 +653,15 @@ class DocxWriter:
         """
         own_section = self.current.template == "case"
         if not own_section:
-            case_part = dc_replace(self.current, template="case", running_head=block.place, subhead=block.title, restart=False, start="next", blocks=(block,))
+            case_part = dc_replace(
+                self.current,
+                template="case",
+                running_head=block.place,
+                subhead=block.title,
+                restart=False,
+                start="next",
+                blocks=(block,),
+            )
             self.setup_section(self.doc.add_section(WD_SECTION.NEW_PAGE), case_part)
         self.write_case(container, block)
         if not own_section:
@@ -563,21 +684,36 @@ class DocxWriter:
     def bookmark_first(self, container: Container, anchor: str) -> None:
         """Bookmark the band's title paragraph so the case can be linked and paged."""
         for paragraph in reversed(self.doc.paragraphs):
-            if paragraph.style is not None and paragraph.style.style_id == self.map.id("case-title"):
+            if paragraph.style is not None and paragraph.style.style_id == self.map.id(
+                "case-title"
+            ):
                 self.bookmarks.add(paragraph, anchor)
                 return
         for table in reversed(self.doc.tables):
             for paragraph in table.cell(0, 0).paragraphs:
-                if paragraph.style is not None and paragraph.style.style_id == self.map.id("case-title"):
+                if paragraph.style is not None and paragraph.style.style_id == self.map.id(
+                    "case-title"
+                ):
                     self.bookmarks.add(paragraph, anchor)
                     return
 
 
-def list_styles_needed(blocks: Sequence[m.Block], styles: StyleSheetBuilder, layout: Layout, list_role: str = "", step: int = 0, depth: int = 0) -> None:
+def list_styles_needed(
+    blocks: Sequence[m.Block],
+    styles: StyleSheetBuilder,
+    layout: Layout,
+    list_role: str = "",
+    step: int = 0,
+    depth: int = 0,
+) -> None:
     """Create, before the style sheet is written, every list style the writer will ask for."""
     for block in blocks:
         if isinstance(block, m.ListBlock):
-            role = block.role if block.role in layout.styles and block.role != "list" else (list_role or ("list-number" if block.ordered else "list"))
+            role = (
+                block.role
+                if block.role in layout.styles and block.role != "list"
+                else (list_role or ("list-number" if block.ordered else "list"))
+            )
             for item in block.items:
                 marker = block.marker or layout.bullets[min(depth, len(layout.bullets) - 1)]
                 styles.list_style(role, "　" if block.ordered else marker, depth, step)
@@ -595,11 +731,16 @@ def list_styles_needed(blocks: Sequence[m.Block], styles: StyleSheetBuilder, lay
         elif isinstance(block, m.Table):
             for row in block.rows:
                 for cell in row.cells:
-                    list_styles_needed(cell.blocks, styles, layout, "cell" if block.role != "case-aside" else list_role, step)
+                    list_styles_needed(
+                        cell.blocks,
+                        styles,
+                        layout,
+                        "cell" if block.role != "case-aside" else list_role,
+                        step,
+                    )
         elif isinstance(block, m.CaseSpread):
             for page in block.pages:
                 list_styles_needed(page.blocks, styles, layout, list_role, block.fit.step)
         elif isinstance(block, m.Notes):
             for note in block.items:
                 list_styles_needed(note.blocks, styles, layout, list_role, step)
-

@@ -21,7 +21,7 @@ from kumihan.render.pdf.blocks import FlowableBuilder
 from kumihan.render.pdf.context import PageRecord, RenderContext
 from kumihan.render.pdf.document import KumihanDoc, story_for
 from kumihan.render.pdf.fonts import font_book
-from kumihan.render.pdf.paint import Painter, Variant
+from kumihan.render.pdf.paint import Painter, Variant, print_colours
 from kumihan.render.pdf.pdfx import finish_print_pdf, finish_screen_pdf
 
 
@@ -40,13 +40,19 @@ def make_context(layout: Layout, root: Path, variant: Variant) -> RenderContext:
     return RenderContext(layout, fonts, painter, variant, assets, PageRecord())
 
 
-def render_pdf(doc: m.Document, layout: Layout, root: Path, variant: Variant, created: datetime) -> PdfResult:
+def render_pdf(
+    doc: m.Document, layout: Layout, root: Path, variant: Variant, created: datetime
+) -> PdfResult:
     """Lay out and draw the document; finish it as PDF/X-1a (print) or for the web (screen)."""
     ctx = make_context(layout, root, variant)
     builder = FlowableBuilder(ctx, layout.page.frame_width, layout.page.frame_height)
-    parts: list[tuple[m.Part, list[Flowable]]] = [(part, builder.blocks(part.blocks)) for part in doc.parts]
+    parts: list[tuple[m.Part, list[Flowable]]] = [
+        (part, builder.blocks(part.blocks)) for part in doc.parts
+    ]
     buffer = io.BytesIO()
-    template = KumihanDoc(buffer, ctx, doc.meta, enforceColorSpace="cmyk" if variant == "print" else None)
+    template = KumihanDoc(
+        buffer, ctx, doc.meta, enforceColorSpace=print_colours if variant == "print" else None
+    )
     template.build(story_for(parts))
     raw = buffer.getvalue()
     keywords = ", ".join(doc.meta.keywords)
@@ -64,6 +70,11 @@ def render_pdf(doc: m.Document, layout: Layout, root: Path, variant: Variant, cr
         )
     else:
         data = finish_screen_pdf(
-            raw, title=doc.meta.title, author=doc.meta.author, subject=doc.meta.subject, keywords=keywords, created=created
+            raw,
+            title=doc.meta.title,
+            author=doc.meta.author,
+            subject=doc.meta.subject,
+            keywords=keywords,
+            created=created,
         )
     return PdfResult(data, template.page, ctx.record)

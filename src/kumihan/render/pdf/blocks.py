@@ -12,14 +12,22 @@ from dataclasses import replace
 
 from reportlab.lib.colors import Color
 from reportlab.platypus import PageBreak, Table, TableStyle
-from reportlab.platypus.flowables import Flowable, PageBreakIfNotEmpty
+from reportlab.platypus.flowables import Flowable
 
 from kumihan import model as m
 from kumihan.layout.spec import Layout, Style
 from kumihan.render.pdf.charts import chart_drawing
 from kumihan.render.pdf.context import RenderContext
-from kumihan.render.pdf.document import SwitchTemplate
-from kumihan.render.pdf.flowables import Anchor, Boxed, FixedPage, JParagraph, Placeholder, TocLine, VSpace
+from kumihan.render.pdf.document import NewPageUnlessAtTop, SwitchTemplate
+from kumihan.render.pdf.flowables import (
+    Anchor,
+    Boxed,
+    FixedPage,
+    JParagraph,
+    Placeholder,
+    TocLine,
+    VSpace,
+)
 from kumihan.render.pdf.furniture import Band, Centered, Cover, ImageBox
 from kumihan.render.pdf.images import ImageProblem, prepared
 from kumihan.transforms.fit import layout_for
@@ -53,7 +61,9 @@ class FlowableBuilder:
 
     # ------------------------------------------------------------ dispatch
 
-    def blocks(self, blocks: Sequence[m.Block], *, depth: int = 0, list_role: str = "") -> list[Flowable]:
+    def blocks(
+        self, blocks: Sequence[m.Block], *, depth: int = 0, list_role: str = ""
+    ) -> list[Flowable]:
         out: list[Flowable] = []
         for block in blocks:
             out.extend(self.block(block, depth=depth, list_role=list_role))
@@ -124,15 +134,31 @@ class FlowableBuilder:
         indent = style.indent_left + (depth + 1) * marker_width
         out: list[Flowable] = []
         for index, item in enumerate(block.items):
-            marker = f"{block.start + index}." if block.ordered else (block.marker or bullets[min(depth, len(bullets) - 1)])
+            marker = (
+                f"{block.start + index}."
+                if block.ordered
+                else (block.marker or bullets[min(depth, len(bullets) - 1)])
+            )
             first = True
             for child in item.blocks:
                 if isinstance(child, m.Paragraph):
-                    para_role = role if child.role in LIST_PARAGRAPH_ROLES or child.role.endswith("-item") else child.role
-                    para_style = replace(self.style(para_role), indent_first=0.0, space_before=0.0, space_after=0.0)
+                    para_role = (
+                        role
+                        if child.role in LIST_PARAGRAPH_ROLES or child.role.endswith("-item")
+                        else child.role
+                    )
+                    para_style = replace(
+                        self.style(para_role), indent_first=0.0, space_before=0.0, space_after=0.0
+                    )
                     spans = self.ctx.spans(child.content, para_style)
                     out.append(
-                        JParagraph(spans, para_style, self.ctx, indent_left=indent, marker=marker if first else "")
+                        JParagraph(
+                            spans,
+                            para_style,
+                            self.ctx,
+                            indent_left=indent,
+                            marker=marker if first else "",
+                        )
                     )
                     first = False
                 elif isinstance(child, m.ListBlock):
@@ -152,7 +178,13 @@ class FlowableBuilder:
                 if isinstance(child, m.Paragraph):
                     style = self.style("note")
                     out.append(
-                        JParagraph(self.ctx.spans(child.content, style), style, self.ctx, indent_left=style.size * 2.2, marker=f"{note.number}" if first else "")
+                        JParagraph(
+                            self.ctx.spans(child.content, style),
+                            style,
+                            self.ctx,
+                            indent_left=style.size * 2.2,
+                            marker=f"{note.number}" if first else "",
+                        )
                     )
                     first = False
                 else:
@@ -178,7 +210,9 @@ class FlowableBuilder:
     def caption(self, caption: m.Caption | None) -> list[Flowable]:
         if caption is None or not (caption.content or caption.number):
             return []
-        label: m.Inlines = ((m.Text(caption.number + "　"),) if caption.number else ()) + caption.content
+        label: m.Inlines = (
+            (m.Text(caption.number + "　"),) if caption.number else ()
+        ) + caption.content
         return [self.para(label, "caption")]
 
     def source(self, caption: m.Caption | None, credit: str = "") -> list[Flowable]:
@@ -201,20 +235,50 @@ class FlowableBuilder:
         if block.chart is not None:
             chart = Centered(chart_drawing(block.chart, width, self.ctx))
             figure_style = self.style("figure")
-            chart.spaceBefore, chart.spaceAfter = figure_style.space_before, figure_style.space_after
+            chart.spaceBefore, chart.spaceAfter = (
+                figure_style.space_before,
+                figure_style.space_after,
+            )
             out.append(chart)
         elif block.missing or not block.image:
             label = self.layout.labels.get("figure-placeholder", "図版準備中")
             text = m.plain_text(block.caption.content) if block.caption else ""
-            out.append(Placeholder(f"{label}：{text}" if text else label, width * 0.42, self.style("placeholder"), self.ctx, detail=f"assets/{block.image}"))
+            out.append(
+                Placeholder(
+                    f"{label}：{text}" if text else label,
+                    width * 0.42,
+                    self.style("placeholder"),
+                    self.ctx,
+                    detail=f"assets/{block.image}",
+                )
+            )
         else:
             try:
                 path = self.ctx.assets / block.image
-                image = prepared(path, self.ctx.variant, self.ctx.assets / self.layout.print.icc_profile, (width, width))
+                image = prepared(
+                    path,
+                    self.ctx.variant,
+                    self.ctx.assets / self.layout.print.icc_profile,
+                    (width, width),
+                )
                 figure = self.style("figure")
-                out.append(ImageBox(image, width, self.frame_height * 0.45, (figure.space_before, figure.space_after)))
+                out.append(
+                    ImageBox(
+                        image,
+                        width,
+                        self.frame_height * 0.45,
+                        (figure.space_before, figure.space_after),
+                    )
+                )
             except ImageProblem as problem:
-                out.append(Placeholder(f"画像を読めません：{problem}", width * 0.3, self.style("placeholder"), self.ctx))
+                out.append(
+                    Placeholder(
+                        f"画像を読めません：{problem}",
+                        width * 0.3,
+                        self.style("placeholder"),
+                        self.ctx,
+                    )
+                )
         if caption_role != "caption" and block.caption is not None:
             out.append(self.para(block.caption.content, caption_role))
         out.extend(self.source(block.caption, block.credit))
@@ -250,11 +314,20 @@ class FlowableBuilder:
                     commands.append(("SPAN", (c, r), (c + cell.colspan - 1, r)))
                     line.extend([""] * (cell.colspan - 1))
                 if cell.fill and cell.fill in self.layout.colors:
-                    commands.append(("BACKGROUND", (c, r), (c + cell.colspan - 1, r), self._color(self.layout.colors[cell.fill])))
+                    commands.append(
+                        (
+                            "BACKGROUND",
+                            (c, r),
+                            (c + cell.colspan - 1, r),
+                            self._color(self.layout.colors[cell.fill]),
+                        )
+                    )
                 elif cell.header:
                     tint = self.layout.colors.get("paper-tint")
                     if tint:
-                        commands.append(("BACKGROUND", (c, r), (c + cell.colspan - 1, r), self._color(tint)))
+                        commands.append(
+                            ("BACKGROUND", (c, r), (c + cell.colspan - 1, r), self._color(tint))
+                        )
                 c += cell.colspan
             while len(line) < columns:
                 line.append("")
@@ -272,7 +345,13 @@ class FlowableBuilder:
             # reportlab's cells default to Helvetica; name an embedded face even if unused
             ("FONTNAME", (0, 0), (-1, -1), head_style.face),
         ]
-        table = Table(data, colWidths=col_widths, repeatRows=min(block.header_rows, len(data) - 1) or 0, splitByRow=1, hAlign="CENTER")
+        table = Table(
+            data,
+            colWidths=col_widths,
+            repeatRows=min(block.header_rows, len(data) - 1) or 0,
+            splitByRow=1,
+            hAlign="CENTER",
+        )
         table.setStyle(TableStyle(commands))
         table.spaceBefore, table.spaceAfter = self.layout.space("table")
         out.append(table)
@@ -331,13 +410,17 @@ class FlowableBuilder:
             self.text(block.place, "case-band-place"),
             self.text(block.title, "case-title"),
         ]
-        color = self.layout.colors.get("band", self.layout.colors.get("accent", (0.85, 0.35, 0.0, 0.0)))
+        color = self.layout.colors.get(
+            "band", self.layout.colors.get("accent", (0.85, 0.35, 0.0, 0.0))
+        )
         band = Band(paragraphs, self.ctx, color)
         band.spaceBefore, band.spaceAfter = self.layout.space("band")
         return band
 
     def toc(self, block: m.Toc) -> list[Flowable]:
-        out: list[Flowable] = [self.text(block.title, "toc-title", anchor="toc", outline=(block.title, 0))]
+        out: list[Flowable] = [
+            self.text(block.title, "toc-title", anchor="toc", outline=(block.title, 0))
+        ]
         for entry in block.entries:
             role = f"toc-{min(entry.level, 3)}"
             style = self.style(role)
@@ -348,11 +431,15 @@ class FlowableBuilder:
 
     def cover(self, block: m.Cover) -> Cover:
         lines = [self.text(text, role) for role, text in block.lines]
-        color = self.layout.colors.get("cover", self.layout.colors.get("accent-light", (0.12, 0.04, 0.0, 0.0)))
+        color = self.layout.colors.get(
+            "cover", self.layout.colors.get("accent-light", (0.12, 0.04, 0.0, 0.0))
+        )
         return Cover(lines, self.ctx, color)
 
     def colophon(self, block: m.Colophon) -> Flowable:
-        children: list[Flowable] = [self.text(line, "colophon-title") for line in block.title.split("\n")]
+        children: list[Flowable] = [
+            self.text(line, "colophon-title") for line in block.title.split("\n")
+        ]
         children.append(VSpace(6.0))
         for label, value in block.rows:
             children.append(self.text(f"{label}　{value}" if label else value, "colophon"))
@@ -364,12 +451,14 @@ class FlowableBuilder:
         """A case: four fixed pages, each opened by a page break; overflow marked on the page."""
         out: list[Flowable] = [
             SwitchTemplate("case", f"{block.place}", block.title),
-            PageBreakIfNotEmpty(),
+            NewPageUnlessAtTop(),
             Anchor(self.ctx, block.anchor, (f"{block.place}　{block.title}", 1)),
         ]
         overflow = dict(block.fit.overflow)
         width, height = self.layout.frame_size("case")
-        fitted = FlowableBuilder(replace(self.ctx, layout=layout_for(self.layout, block.fit)), width, height)
+        fitted = FlowableBuilder(
+            replace(self.ctx, layout=layout_for(self.layout, block.fit)), width, height
+        )
         body = self.style("case-body")
         chars_per_line = max(1, int(width / (block.fit.body_size or body.size)))
         for index, page in enumerate(block.pages):
@@ -383,7 +472,8 @@ class FlowableBuilder:
                 label = f"はみ出し：{page.page}ページ目 約{lines}行（約{lines * chars_per_line}字）を削ってください"
             out.append(CaseMarker(self.ctx, block.case_id, page.page))
             out.append(FixedPage(children, self.ctx, overflow_label=label))
-        out += [SwitchTemplate(None), PageBreakIfNotEmpty()]
+        # the last FixedPage fills its frame, so whatever follows starts on a new page
+        out.append(SwitchTemplate(None))
         return out
 
 

@@ -43,6 +43,9 @@ def hbar_drawing(chart: m.Chart, width: float, ctx: RenderContext) -> Drawing:
     axis_h = size * 2.2
     height = sum(row_heights) + axis_h
     d = Drawing(width, height)
+    # reportlab starts every drawing in its default font (Helvetica), which would be
+    # referenced unembedded even though no text uses it
+    d.initialFontName = face
     paint = ctx.painter
     accent = ctx.layout.colors.get("accent", (0.85, 0.35, 0.0, 0.0))
     grid = ctx.layout.colors.get("grey-rule", (0.0, 0.0, 0.0, 0.45))
@@ -50,8 +53,27 @@ def hbar_drawing(chart: m.Chart, width: float, ctx: RenderContext) -> Drawing:
     # scale: 0, 25, 50, 75, 100 %
     for pct in (0, 25, 50, 75, 100):
         x = bar_x + bar_w * pct / 100
-        d.add(Line(x, axis_h - size * 0.3, x, height, strokeColor=paint(grid), strokeWidth=0.3 if pct else 0.6))
-        d.add(String(x, axis_h - size * 1.3, f"{pct}%", fontName=face, fontSize=size * 0.9, fillColor=paint(text), textAnchor="middle"))
+        d.add(
+            Line(
+                x,
+                axis_h - size * 0.3,
+                x,
+                height,
+                strokeColor=paint(grid),
+                strokeWidth=0.3 if pct else 0.6,
+            )
+        )
+        d.add(
+            String(
+                x,
+                axis_h - size * 1.3,
+                f"{pct}%",
+                fontName=face,
+                fontSize=size * 0.9,
+                fillColor=paint(text),
+                textAnchor="middle",
+            )
+        )
     y = height
     for (lines, value), row_h in zip(rows, row_heights, strict=True):
         y -= row_h
@@ -62,9 +84,31 @@ def hbar_drawing(chart: m.Chart, width: float, ctx: RenderContext) -> Drawing:
             d.add(String(0, base, line, fontName=face, fontSize=size, fillColor=paint(text)))
         pct = 100.0 * value / total if total else 0.0
         bar_h = min(row_h * 0.6, size * 1.6)
-        d.add(Rect(bar_x, centre - bar_h / 2, max(bar_w * pct / 100, 0.0), bar_h, fillColor=paint(accent), strokeColor=None))
-        label = f"{int(value):,}{chart.unit}（{pct:.1f}%）" if chart.show_percent else f"{int(value):,}{chart.unit}"
-        d.add(String(bar_x + bar_w * pct / 100 + size * 0.4, centre - size * 0.35, label, fontName=face, fontSize=size, fillColor=paint(text)))
+        d.add(
+            Rect(
+                bar_x,
+                centre - bar_h / 2,
+                max(bar_w * pct / 100, 0.0),
+                bar_h,
+                fillColor=paint(accent),
+                strokeColor=None,
+            )
+        )
+        label = (
+            f"{int(value):,}{chart.unit}（{pct:.1f}%）"
+            if chart.show_percent
+            else f"{int(value):,}{chart.unit}"
+        )
+        d.add(
+            String(
+                bar_x + bar_w * pct / 100 + size * 0.4,
+                centre - size * 0.35,
+                label,
+                fontName=face,
+                fontSize=size,
+                fillColor=paint(text),
+            )
+        )
     return d
 
 
@@ -74,7 +118,9 @@ def chart_drawing(chart: m.Chart, width: float, ctx: RenderContext) -> Drawing:
     return hbar_drawing(chart, width, ctx)
 
 
-def chart_png(chart: m.Chart, width: float, ctx: RenderContext, ppi: int = 300) -> tuple[bytes, float, float]:
+def chart_png(
+    chart: m.Chart, width: float, ctx: RenderContext, ppi: int = 300
+) -> tuple[bytes, float, float]:
     """The same drawing rasterised for Word: PNG bytes and its size in points.
 
     The drawing is rendered to an in-memory PDF by reportlab and rasterised with

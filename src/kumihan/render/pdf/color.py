@@ -113,10 +113,16 @@ def _to_gray8(img: Image.Image) -> Image.Image:
     return img.convert("L")
 
 
-def _source_profile(img: Image.Image) -> str | bytes:
-    """The image's own ICC profile if it carries one, else sRGB (the web's default)."""
+def _source_profile(img: Image.Image, fallback: str = _SRGB) -> str | bytes:
+    """The image's own ICC profile if it carries a usable one for its mode, else `fallback`."""
     icc = img.info.get("icc_profile")
-    return icc if isinstance(icc, bytes) and icc else _SRGB
+    if not isinstance(icc, bytes) or not icc:
+        return fallback
+    try:
+        space = _profile(icc).profile.xcolor_space.strip()
+    except (OSError, ImageCms.PyCMSError):
+        return fallback  # a broken embedded profile: trust the default instead
+    return icc if space == {"RGB": "RGB", "CMYK": "CMYK"}.get(img.mode) else fallback
 
 
 def image_for_print(img: Image.Image, profile: Path = DEFAULT_PROFILE) -> Image.Image:
@@ -156,7 +162,7 @@ def image_for_screen(
     else:
         img = _flatten(img)
         if img.mode == "CMYK":
-            source = _source_profile(img) if "icc_profile" in img.info else _key(profile)
+            source = _source_profile(img, fallback=_key(profile))
             rgb = ImageCms.applyTransform(img, _transform(source, _SRGB, "CMYK", "RGB"))
             assert rgb is not None
             img = rgb

@@ -23,7 +23,9 @@ class PageRecord:
     """Pagination facts, filled while drawing: anchors → physical pages, page labels."""
 
     anchors: dict[str, int] = field(default_factory=dict)  # anchor → physical page (1-based)
-    labels: dict[int, str] = field(default_factory=dict)  # physical page → printed number ("" = none)
+    labels: dict[int, str] = field(
+        default_factory=dict
+    )  # physical page → printed number ("" = none)
     parts: list[tuple[str, int]] = field(default_factory=list)  # (part name, first physical page)
     case_pages: dict[str, list[int]] = field(default_factory=dict)  # case id → its physical pages
     outline_level: int = -1  # the last outline entry's level (reportlab needs steps of one)
@@ -43,7 +45,9 @@ class RenderContext:
     assets: Path
     record: PageRecord
     # page-number forms drawn so far: name → (anchor, alignment, face, size, colour)
-    forms: dict[str, tuple[str, str, str, float, tuple[float, float, float, float]]] = field(default_factory=dict)
+    forms: dict[str, tuple[str, str, str, float, tuple[float, float, float, float]]] = field(
+        default_factory=dict
+    )
 
     def page_box(self, anchor: str, style: Style, align: str = "left") -> str:
         """The form that prints `anchor`'s page number in `style`; filled after pagination.
@@ -57,7 +61,16 @@ class RenderContext:
     def rules(self, style: Style) -> Rules:
         return replace(self.layout.rules, align=style.align)
 
-    def run_style(self, style: Style, *, face: str | None = None, link: str = "", color: tuple[float, float, float, float] | None = None, size: float | None = None, rise: float = 0.0) -> RunStyle:
+    def run_style(
+        self,
+        style: Style,
+        *,
+        face: str | None = None,
+        link: str = "",
+        color: tuple[float, float, float, float] | None = None,
+        size: float | None = None,
+        rise: float = 0.0,
+    ) -> RunStyle:
         return RunStyle(
             face=face or style.face,
             size=size or style.size,
@@ -80,10 +93,17 @@ class RenderContext:
                     out.append(Span(node.text, run))
             elif isinstance(node, m.Strong):
                 strong = layout.styles.get("strong")
-                self._spans(node.children, style, replace(run, face=strong.face if strong else "gothic-bold"), out)
+                self._spans(
+                    node.children,
+                    style,
+                    replace(run, face=strong.face if strong else "gothic-bold"),
+                    out,
+                )
             elif isinstance(node, m.Emph):
                 emph = layout.styles.get("emph")
-                self._spans(node.children, style, replace(run, face=emph.face if emph else "gothic"), out)
+                self._spans(
+                    node.children, style, replace(run, face=emph.face if emph else "gothic"), out
+                )
             elif isinstance(node, m.Code):
                 code = layout.styles.get("code")
                 out.append(Span(node.text, replace(run, face=code.face if code else "gothic")))
@@ -114,4 +134,8 @@ class RenderContext:
 def page_form(anchor: str) -> str:
     """The name of the form XObject that prints an anchor's page number."""
     # crc32, not hash(): the name must be the same in every process for byte-identical PDFs
-    return "pg_" + "".join(c if c.isascii() and c.isalnum() else "_" for c in anchor) + f"_{zlib.crc32(anchor.encode()):08x}"
+    return (
+        "pg_"
+        + "".join(c if c.isascii() and c.isalnum() else "_" for c in anchor)
+        + f"_{zlib.crc32(anchor.encode()):08x}"
+    )

@@ -65,9 +65,22 @@ class SwitchTemplate(ActionFlowable):  # type: ignore[misc]
                 doc.template_name, doc.running_head, doc.subhead = doc.saved_templates.pop()
             return
         doc.saved_templates.append((doc.template_name, doc.running_head, doc.subhead))
-        doc.template_name = self.template if self.template in doc.layout.templates else doc.template_name
+        doc.template_name = (
+            self.template if self.template in doc.layout.templates else doc.template_name
+        )
         doc.running_head = self.running_head or doc.running_head
         doc.subhead = self.subhead
+
+
+class NewPageUnlessAtTop(ActionFlowable):  # type: ignore[misc]
+    """A page break that does nothing at the top of a page (reportlab's own
+    PageBreakIfNotEmpty only works right after another break)."""
+
+    def apply(self, doc: KumihanDoc) -> None:
+        if doc._hanging and doc._hanging[-1] is PageBegin:
+            return  # the next page has not begun: already at a page top
+        if doc.frame is not None and not doc.frame._atTop:
+            doc.handle_pageBreak()
 
 
 class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
@@ -110,7 +123,13 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
         templates = []
         for name in self.layout.templates:
             for odd in (True, False):
-                templates.append(PageTemplate(id=f"{name}:{'odd' if odd else 'even'}", frames=[self._frame(name, odd)], onPageEnd=self._furniture))
+                templates.append(
+                    PageTemplate(
+                        id=f"{name}:{'odd' if odd else 'even'}",
+                        frames=[self._frame(name, odd)],
+                        onPageEnd=self._furniture,
+                    )
+                )
         self.addPageTemplates(templates)
 
     def _frame(self, template: str, odd: bool) -> Frame:
@@ -151,7 +170,9 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
             self.ctx.record.parts[-1] = (self.ctx.record.parts[-1][0], self.page + 1)
         physical = self.page + 1
         side = "odd" if physical % 2 else "even"
-        self.pageTemplate = next(t for t in self.pageTemplates if t.id == f"{self.template_name}:{side}")
+        self.pageTemplate = next(
+            t for t in self.pageTemplates if t.id == f"{self.template_name}:{side}"
+        )
         self.page_flags = set()
         # the furniture is drawn at the page's end: keep the heads this page began with
         self.page_state = (self.template_name, self.running_head, self.subhead)
@@ -170,15 +191,23 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
             self._hanging.insert(0, _EndBlank())
 
     def _page_label(self, physical: int) -> None:
-        """PDF /PageLabels so a viewer shows the printed numbers (i, ii, 1, 2 …)."""
-        style = {"arabic": "D", "roman": "r"}.get(self.numbering, "")
-        key = (style, self.counter - 1)
-        if self._label_style is None or self._label_style[0] != style or self.counter == 1:
-            if style:
-                self.canv.addPageLabel(physical - 1, style=style, start=self.counter)
-            else:
-                self.canv.addPageLabel(physical - 1, style=None, start=None, prefix=" ")
-            self._label_style = key
+        """PDF /PageLabels so a viewer shows the printed numbers (i, ii, 1, 2 …).
+
+        A new label range starts where the numbering style changes or restarts;
+        unnumbered pages (the cover) get an empty label.
+        """
+        style = {"arabic": "ARABIC", "roman": "ROMAN_LOWER"}.get(self.numbering)
+        expected = None
+        if self._label_style is not None and self._label_style[0] == (style or ""):
+            expected = self._label_style[1] + 1
+        if expected == self.counter:
+            self._label_style = (style or "", self.counter)
+            return
+        if style:
+            self.canv.addPageLabel(physical - 1, style=style, start=self.counter)
+        else:
+            self.canv.addPageLabel(physical - 1, prefix=" ")
+        self._label_style = (style or "", self.counter)
 
     def _boxes(self) -> None:
         if self.ctx.variant != "print":
@@ -213,7 +242,9 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
             .replace("{organisation}", self.meta.organisation)
         )
 
-    def _header_footer(self, canv: Canvas, spec: HeaderFooter, odd: bool, *, top: bool, mirror: bool) -> None:
+    def _header_footer(
+        self, canv: Canvas, spec: HeaderFooter, odd: bool, *, top: bool, mirror: bool
+    ) -> None:
         page = self.layout.page
         style = self.layout.style(spec.style)
         margins = self.layout.margins(self.page_state[0])
@@ -253,13 +284,15 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
         # pad to the layout's page multiple, then fill the page-number forms, then save
         self._doSave = 0
         super()._endBuild()
-        pad = self.layout.page.pad_to
-        if pad and self.page % pad:
-            while self.page % pad:
-                self.blank_next = True
-                self._hanging = [PageBegin]
-                self.clean_hanging()
-                self.handle_pageBreak()
+        # blank pages to reach the binding's page multiple: print only, the web needs none
+        pad = self.layout.page.pad_to if self.ctx.variant == "print" else 0
+        while pad and self.page % pad:
+            self.blank_next = True
+            self.handle_pageBegin()
+            self._hanging = []  # end the blank page here, not through the story loop
+            self._emptyPages = 0
+            self.handle_pageEnd()
+        self._hanging = []
         define_page_forms(self.canv, self.ctx)
         self.canv.save()
 
@@ -307,7 +340,12 @@ def draw_marks(canv: Canvas, layout: Layout, origin: float) -> None:
                 canv.line(x, cy + sy * b, x, cy + sy * (b + length))
     mx, my = (x0 + x1) / 2, (y0 + y1) / 2
     arm = 5 * 72 / 25.4
-    for (x, y, horizontal) in ((mx, y1 + b, False), (mx, y0 - b, False), (x0 - b, my, True), (x1 + b, my, True)):
+    for x, y, horizontal in (
+        (mx, y1 + b, False),
+        (mx, y0 - b, False),
+        (x0 - b, my, True),
+        (x1 + b, my, True),
+    ):
         if horizontal:
             direction = -1 if x < mx else 1
             canv.line(x, y, x + direction * length, y)

@@ -80,7 +80,9 @@ class JParagraph(Flowable):  # type: ignore[misc]
 
     def lines_for(self, avail: float) -> list[Line]:
         width = self.measure_width(avail)
-        if self._lines is None or (self._lines_width is not None and abs(self._lines_width - width) > 0.01):
+        if self._lines is None or (
+            self._lines_width is not None and abs(self._lines_width - width) > 0.01
+        ):
             self._lines = compose(
                 self.spans,
                 width,
@@ -119,7 +121,15 @@ class JParagraph(Flowable):  # type: ignore[misc]
         second = self._part(lines[fit:], continued=True, keep=self.keepWithNext, space_before=0.0)
         return [first, second]
 
-    def _part(self, lines: list[Line], *, continued: bool, keep: bool, space_before: float | None = None, space_after: float | None = None) -> JParagraph:
+    def _part(
+        self,
+        lines: list[Line],
+        *,
+        continued: bool,
+        keep: bool,
+        space_before: float | None = None,
+        space_after: float | None = None,
+    ) -> JParagraph:
         part = JParagraph(
             self.spans,
             self.style,
@@ -151,7 +161,14 @@ class JParagraph(Flowable):  # type: ignore[misc]
         if style.background is not None:
             # a tinted band behind the lines (a period label on a case page)
             canv.setFillColor(self.ctx.painter(style.background))
-            canv.rect(0, top - len(lines) * style.leading, self.width, len(lines) * style.leading, stroke=0, fill=1)
+            canv.rect(
+                0,
+                top - len(lines) * style.leading,
+                self.width,
+                len(lines) * style.leading,
+                stroke=0,
+                fill=1,
+            )
         for index, line in enumerate(lines):
             baseline = top - index * style.leading - offset
             draw_line(canv, line, self.indent_left, baseline, self.ctx.painter)
@@ -159,7 +176,14 @@ class JParagraph(Flowable):  # type: ignore[misc]
             canv.setFillColor(self.ctx.painter(style.color))
             canv.setFont(self.marker_face, style.size)
             width = canv.stringWidth(self.marker, self.marker_face, style.size)
-            canv.drawString(self.indent_left - max(width, style.size * 0.5) - style.size * 0.25 + (max(width, style.size * 0.5) - width), top - offset, self.marker)
+            canv.drawString(
+                self.indent_left
+                - max(width, style.size * 0.5)
+                - style.size * 0.25
+                + (max(width, style.size * 0.5) - width),
+                top - offset,
+                self.marker,
+            )
         if style.rule_below:
             canv.setStrokeColor(self.ctx.painter(style.rule_color))
             canv.setLineWidth(style.rule_below)
@@ -184,7 +208,9 @@ class JParagraph(Flowable):  # type: ignore[misc]
 class Anchor(Flowable):  # type: ignore[misc]
     """A zero-height destination (and optional outline entry) where it is drawn."""
 
-    def __init__(self, ctx: RenderContext, anchor: str, outline: tuple[str, int] | None = None) -> None:
+    def __init__(
+        self, ctx: RenderContext, anchor: str, outline: tuple[str, int] | None = None
+    ) -> None:
         super().__init__()
         self.ctx, self.anchor, self.outline = ctx, anchor, outline
         self.width = self.height = 0.0
@@ -291,7 +317,11 @@ class Boxed(Flowable):  # type: ignore[misc]
         items = self.content()
         for index, flowable in enumerate(items):
             _, height = flowable.wrap(inner, 1e6)
-            gap = flowable.getSpaceBefore() + (head[-1].getSpaceAfter() if head else 0.0) if head else 0.0
+            gap = (
+                flowable.getSpaceBefore() + (head[-1].getSpaceAfter() if head else 0.0)
+                if head
+                else 0.0
+            )
             if used + gap + height <= room:
                 head.append(flowable)
                 used += gap + height
@@ -304,12 +334,23 @@ class Boxed(Flowable):  # type: ignore[misc]
                 tail = items[index:]
             if not head:
                 return []
-            return [self._copy(head, open_top=self.open_top, open_bottom=True), self._copy(tail, open_top=True, open_bottom=self.open_bottom)]
+            return [
+                self._copy(head, open_top=self.open_top, open_bottom=True),
+                self._copy(tail, open_top=True, open_bottom=self.open_bottom),
+            ]
         return [self]
 
     def _copy(self, children: list[Flowable], *, open_top: bool, open_bottom: bool) -> Boxed:
         # the title and footer already sit in `children` when split; keep them out of the copy
-        return Boxed(children, self.box, self.ctx, open_top=open_top, open_bottom=open_bottom, title=None, footer=None)
+        return Boxed(
+            children,
+            self.box,
+            self.ctx,
+            open_top=open_top,
+            open_bottom=open_bottom,
+            title=None,
+            footer=None,
+        )
 
     def draw(self) -> None:
         canv = self.canv
@@ -318,7 +359,12 @@ class Boxed(Flowable):  # type: ignore[misc]
         if box.background is not None:
             canv.setFillColor(paint(box.background))
             canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
-        if box.title_band is not None and self.title is not None and not self.open_top and self._placed:
+        if (
+            box.title_band is not None
+            and self.title is not None
+            and not self.open_top
+            and self._placed
+        ):
             first = self._placed[0]
             band_h = first.height + box.padding * 1.5
             canv.setFillColor(paint(box.title_band))
@@ -344,9 +390,17 @@ class Boxed(Flowable):  # type: ignore[misc]
 class Placeholder(Flowable):  # type: ignore[misc]
     """A dashed frame with a label: content still to come (原稿準備中) or an absent figure."""
 
-    def __init__(self, label: str, height: float, style: Style, ctx: RenderContext, *, detail: str = "") -> None:
+    def __init__(
+        self, label: str, height: float, style: Style, ctx: RenderContext, *, detail: str = ""
+    ) -> None:
         super().__init__()
-        self.label, self.fixed_height, self.style, self.ctx, self.detail = label, height, style, ctx, detail
+        self.label, self.fixed_height, self.style, self.ctx, self.detail = (
+            label,
+            height,
+            style,
+            ctx,
+            detail,
+        )
         self.spaceBefore, self.spaceAfter = ctx.layout.space("placeholder")
         self.width = self.height = 0.0
 
@@ -376,9 +430,17 @@ class TocLine(Flowable):  # type: ignore[misc]
     """One contents entry: the entry text, a dot leader, and the page number (a form
     filled after pagination), linked to the entry's destination."""
 
-    def __init__(self, para: JParagraph, anchor: str, number_width: float, style: Style, ctx: RenderContext) -> None:
+    def __init__(
+        self, para: JParagraph, anchor: str, number_width: float, style: Style, ctx: RenderContext
+    ) -> None:
         super().__init__()
-        self.para, self.anchor, self.number_width, self.style, self.ctx = para, anchor, number_width, style, ctx
+        self.para, self.anchor, self.number_width, self.style, self.ctx = (
+            para,
+            anchor,
+            number_width,
+            style,
+            ctx,
+        )
         self.spaceBefore = style.space_before
         self.spaceAfter = style.space_after
         self.width = self.height = 0.0
@@ -398,7 +460,9 @@ class TocLine(Flowable):  # type: ignore[misc]
             return
         last = lines[-1]
         baseline = (len(lines) - 1) * -style.leading + self.height - baseline_offset(style)
-        start = self.para.indent_left + last.width + style.size * 0.5
+        # the text ends where the last run's advance ends (runs are placed from the frame edge)
+        end_of_text = last.runs[-1].x + last.runs[-1].width if last.runs else self.para.indent_left
+        start = end_of_text + style.size * 0.5
         end = self.width - self.number_width - style.size * 0.4
         canv.setFillColor(self.ctx.painter(style.color))
         canv.setFont(style.face, style.size)
@@ -430,7 +494,9 @@ class FixedPage(Flowable):  # type: ignore[misc]
     and a red bar at the foot says by how much the page overflows.
     """
 
-    def __init__(self, children: Sequence[Flowable], ctx: RenderContext, *, overflow_label: str = "") -> None:
+    def __init__(
+        self, children: Sequence[Flowable], ctx: RenderContext, *, overflow_label: str = ""
+    ) -> None:
         super().__init__()
         self.children = list(children)
         self.ctx = ctx

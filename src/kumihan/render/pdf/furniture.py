@@ -48,7 +48,13 @@ class Band(Flowable):  # type: ignore[misc]
     Its top is the page's top edge (+ bleed); the text sits inside the frame.
     """
 
-    def __init__(self, paragraphs: Sequence[Flowable], ctx: RenderContext, color: tuple[float, float, float, float], padding: float = 8.0) -> None:
+    def __init__(
+        self,
+        paragraphs: Sequence[Flowable],
+        ctx: RenderContext,
+        color: tuple[float, float, float, float],
+        padding: float = 8.0,
+    ) -> None:
         super().__init__()
         self.paragraphs = list(paragraphs)
         self.ctx = ctx
@@ -67,7 +73,11 @@ class Band(Flowable):  # type: ignore[misc]
         mark_page(canv, "no_header")
         left, _, width, full_height = _page_rect(canv, self.ctx)
         _, ay = canv.absolutePosition(0, 0)
-        page_top = trim_origin(self.ctx) + self.ctx.layout.page.height + (self.ctx.layout.page.bleed if self.ctx.variant == "print" else 0.0)
+        page_top = (
+            trim_origin(self.ctx)
+            + self.ctx.layout.page.height
+            + (self.ctx.layout.page.bleed if self.ctx.variant == "print" else 0.0)
+        )
         top = page_top - ay
         canv.setFillColor(self.ctx.painter(self.color))
         canv.rect(left, 0, width, top, stroke=0, fill=1)
@@ -79,7 +89,12 @@ class Band(Flowable):  # type: ignore[misc]
 class Cover(Flowable):  # type: ignore[misc]
     """The cover: a full-bleed colour field at the top, the lines set down the page."""
 
-    def __init__(self, lines: Sequence[JParagraph], ctx: RenderContext, color: tuple[float, float, float, float]) -> None:
+    def __init__(
+        self,
+        lines: Sequence[JParagraph],
+        ctx: RenderContext,
+        color: tuple[float, float, float, float],
+    ) -> None:
         super().__init__()
         self.lines = list(lines)
         self.ctx = ctx
@@ -121,7 +136,13 @@ class Cover(Flowable):  # type: ignore[misc]
 class ImageBox(Flowable):  # type: ignore[misc]
     """A placed raster image, centred, scaled to `width` (keeping its aspect ratio)."""
 
-    def __init__(self, image: Image.Image, width: float, max_height: float, space: tuple[float, float] = (0.0, 0.0)) -> None:
+    def __init__(
+        self,
+        image: Image.Image,
+        width: float,
+        max_height: float,
+        space: tuple[float, float] = (0.0, 0.0),
+    ) -> None:
         super().__init__()
         self.image = image
         ratio = image.height / image.width if image.width else 1.0

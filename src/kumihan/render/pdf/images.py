@@ -29,7 +29,9 @@ def open_image(path: Path) -> Image.Image:
     try:
         with Image.open(path) as probe:
             if probe.width * probe.height > MAX_PIXELS:
-                raise ImageProblem(f"{probe.width}×{probe.height} 画素あり、大きすぎます（上限 {MAX_PIXELS:,} 画素）")
+                raise ImageProblem(
+                    f"{probe.width}×{probe.height} 画素あり、大きすぎます（上限 {MAX_PIXELS:,} 画素）"
+                )
             probe.load()
             return probe.copy()
     except Image.DecompressionBombError as exc:
@@ -39,7 +41,9 @@ def open_image(path: Path) -> Image.Image:
 
 
 @lru_cache(maxsize=64)
-def prepared(path: Path, variant: Variant, profile: Path, placed: tuple[float, float]) -> Image.Image:
+def prepared(
+    path: Path, variant: Variant, profile: Path, placed: tuple[float, float]
+) -> Image.Image:
     """The image converted for the variant (cached per file, variant and placed size in pt)."""
     image = open_image(path)
     if variant == "print":

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from reportlab.lib.colors import CMYKColor, Color
+from reportlab.lib.colors import CMYKColor, Color, toColor
 
 from kumihan.render.pdf.color import cmyk_to_rgb
 from kumihan.typeset.types import Color as CMYK
@@ -35,3 +35,18 @@ def _convert(color: CMYK, variant: Variant, profile: str) -> Color:
         return CMYKColor(*color)
     r, g, b = cmyk_to_rgb(*color, profile=Path(profile))
     return Color(r, g, b)
+
+
+def print_colours(colour: object) -> CMYKColor:
+    """reportlab's colour enforcement for the print variant: CMYK and spot colours pass,
+    greys become K, anything RGB is refused (an error in the toolkit, not in content).
+
+    reportlab's own "cmyk" mode would turn the registration colour of the marks into
+    400 % process colour, and "sep_cmyk" would turn rich blacks into plain K.
+    """
+    tc = toColor(colour)
+    if isinstance(tc, CMYKColor):
+        return tc
+    if isinstance(tc, Color) and tc.red == tc.green == tc.blue:
+        return CMYKColor(0, 0, 0, 1 - tc.red)
+    raise ValueError(f"RGB colour {colour!r} in the print variant")

@@ -19,6 +19,7 @@ deterministic: the same input bytes and metadata give byte-identical output
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from xml.sax.saxutils import escape
 
@@ -31,6 +32,17 @@ PDFX_CONFORMANCE = "PDF/X-1a:2003"
 PDFX_PDF_VERSION = "1.4"
 CREATOR = "kumihan"
 PRODUCER = "kumihan (ReportLab, pikepdf)"
+
+
+@dataclass(frozen=True)
+class _Meta:
+    """What both deliverables say about themselves, in Info and in XMP."""
+
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    created: datetime
 
 
 def finish_print_pdf(
@@ -49,31 +61,12 @@ def finish_print_pdf(
 
     `created` becomes both CreationDate and ModDate; a naive datetime is taken as UTC.
     """
+    meta = _Meta(title, author, subject, keywords, created)
     with Pdf.open(io.BytesIO(data)) as pdf:
-        _set_info(
-            pdf,
-            title=title,
-            author=author,
-            subject=subject,
-            keywords=keywords,
-            created=created,
-            print_keys=True,
-        )
-        pdf.Root.OutputIntents = Array(
-            [_output_intent(pdf, output_condition, output_condition_id, registry)]
-        )
-        _set_xmp(
-            pdf,
-            _xmp(
-                title=title,
-                author=author,
-                subject=subject,
-                keywords=keywords,
-                created=created,
-                lang=None,
-                print_keys=True,
-            ),
-        )
+        _set_info(pdf, meta, print_keys=True)
+        intent = _output_intent(pdf, output_condition, output_condition_id, registry)
+        pdf.Root.OutputIntents = Array([intent])
+        _set_xmp(pdf, _xmp(meta, lang=None, print_keys=True))
         _drop_link_annotations(pdf)
         # A catalog /Version would override the header that force_version writes.
         if "/Version" in pdf.Root:
@@ -93,18 +86,12 @@ def finish_screen_pdf(
 ) -> bytes:
     """reportlab PDF bytes → screen PDF bytes with Info, XMP, /Lang and the title shown.
 
-    The outline panel opens with the document when the PDF has bookmarks.
+    The outline panel opens with the document when the PDF has bookmarks. Links
+    stay; object streams are used (the screen PDF has no version limit).
     """
+    meta = _Meta(title, author, subject, keywords, created)
     with Pdf.open(io.BytesIO(data)) as pdf:
-        _set_info(
-            pdf,
-            title=title,
-            author=author,
-            subject=subject,
-            keywords=keywords,
-            created=created,
-            print_keys=False,
-        )
+        _set_info(pdf, meta, print_keys=False)
         pdf.Root.Lang = String(lang)
         prefs = pdf.Root.get("/ViewerPreferences")
         if not isinstance(prefs, Dictionary):
@@ -112,18 +99,7 @@ def finish_screen_pdf(
         prefs.DisplayDocTitle = True
         pdf.Root.ViewerPreferences = prefs
         pdf.Root.PageMode = Name.UseOutlines if _has_outline(pdf) else Name.UseNone
-        _set_xmp(
-            pdf,
-            _xmp(
-                title=title,
-                author=author,
-                subject=subject,
-                keywords=keywords,
-                created=created,
-                lang=lang,
-                print_keys=False,
-            ),
-        )
+        _set_xmp(pdf, _xmp(meta, lang=lang, print_keys=False))
         return _save(pdf, version="", object_streams=True)
 
 
@@ -141,23 +117,14 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _set_info(
-    pdf: Pdf,
-    *,
-    title: str,
-    author: str,
-    subject: str,
-    keywords: str,
-    created: datetime,
-    print_keys: bool,
-) -> None:
+def _set_info(pdf: Pdf, meta: _Meta, *, print_keys: bool) -> None:
     # Replace reportlab's Info wholesale: it says "anonymous"/"untitled" and its own dates.
-    stamp = String(pdf_date(created))
+    stamp = String(pdf_date(meta.created))
     info = Dictionary(
-        Title=String(title),
-        Author=String(author),
-        Subject=String(subject),
-        Keywords=String(keywords),
+        Title=String(meta.title),
+        Author=String(meta.author),
+        Subject=String(meta.subject),
+        Keywords=String(meta.keywords),
         Creator=String(CREATOR),
         Producer=String(PRODUCER),
         CreationDate=stamp,
@@ -206,18 +173,9 @@ def _xmp_date(moment: datetime) -> str:
     return _aware(moment).isoformat(timespec="seconds")
 
 
-def _xmp(
-    *,
-    title: str,
-    author: str,
-    subject: str,
-    keywords: str,
-    created: datetime,
-    lang: str | None,
-    print_keys: bool,
-) -> bytes:
+def _xmp(meta: _Meta, *, lang: str | None, print_keys: bool) -> bytes:
     """The XMP packet mirroring Info; written by hand so that it is byte-stable."""
-    stamp = _xmp_date(created)
+    stamp = _xmp_date(meta.created)
     lines = [
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>',
         '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
@@ -228,16 +186,16 @@ def _xmp(
         '    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"'
         + ('\n    xmlns:pdfx="http://ns.adobe.com/pdfx/1.3/">' if print_keys else ">"),
         "   <dc:format>application/pdf</dc:format>",
-        _alt("dc:title", title),
-        f"   <dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>",
-        _alt("dc:description", subject),
+        _alt("dc:title", meta.title),
+        f"   <dc:creator><rdf:Seq><rdf:li>{escape(meta.author)}</rdf:li></rdf:Seq></dc:creator>",
+        _alt("dc:description", meta.subject),
     ]
     if lang:
         lines.append(
             f"   <dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag></dc:language>"
         )
     lines += [
-        f"   <pdf:Keywords>{escape(keywords)}</pdf:Keywords>",
+        f"   <pdf:Keywords>{escape(meta.keywords)}</pdf:Keywords>",
         f"   <pdf:Producer>{escape(PRODUCER)}</pdf:Producer>",
         f"   <xmp:CreatorTool>{CREATOR}</xmp:CreatorTool>",
         f"   <xmp:CreateDate>{stamp}</xmp:CreateDate>",
