@@ -6,6 +6,9 @@ points it has and how wide each is (in em). Knows nothing of PDF or DOCX.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,8 +41,37 @@ class FaceMetrics:
     postscript: str
 
 
+def _cache_file(path: Path) -> Path:
+    """Where the widths of a font file are cached (keyed by path, size and mtime)."""
+    stat = path.stat()
+    key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|1".encode()).hexdigest()[:24]
+    base = Path(os.environ.get("KUMIHAN_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kumihan")
+    return base / f"font-{path.stem}-{key}.pickle"
+
+
 @lru_cache(maxsize=32)
 def _read_face(path: Path) -> tuple[dict[int, float], str, str]:
+    """Widths and names of a font file; parsed once, then read from a small cache file."""
+    cache = _cache_file(path)
+    try:
+        with cache.open("rb") as handle:
+            cached: tuple[dict[int, float], str, str] = pickle.load(handle)
+            return cached
+    except (OSError, pickle.PickleError, EOFError, ValueError):
+        pass
+    result = _parse_face(path)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temp = cache.with_suffix(f".{os.getpid()}.tmp")
+        with temp.open("wb") as handle:
+            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, cache)
+    except OSError:
+        pass  # a read-only home: parse every time
+    return result
+
+
+def _parse_face(path: Path) -> tuple[dict[int, float], str, str]:
     font = TTFont(str(path), lazy=True)
     units = font["head"].unitsPerEm
     hmtx = font["hmtx"].metrics

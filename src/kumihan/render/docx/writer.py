@@ -85,6 +85,8 @@ class DocxWriter:
         self.break_next = False  # the next paragraph opens a new page (case pages)
         self.current = m.Part("", (), layout_loc(layout))
         self.in_case = False
+        self.style_cache: dict[tuple[str, int], Any] = {}
+        self.band_title: Paragraph | None = None
 
     # ------------------------------------------------------------ sections
 
@@ -149,7 +151,7 @@ class DocxWriter:
         if spec is None or (part.numbering == "none" and not spec):
             return
         style_role = spec.style
-        paragraph.style = self.doc.styles.get_by_id(self.map.id(style_role), 1)  # type: ignore[arg-type]
+        paragraph.style = self.style(self.map.id(style_role))
         left, center, right = spec.left, spec.center, spec.right
         if spec and not odd and getattr(spec, "mirror", True):
             left, right = right, left
@@ -194,9 +196,17 @@ class DocxWriter:
         """A new paragraph in the style the layout gives `role` (at the case's fit step)."""
         return self.styled(container, self.map.id(role, self.step if step is None else step))
 
+    def style(self, style_id: str, kind: int = 1) -> Any:
+        """The python-docx style object for an id (looked up once: get_by_id scans them all)."""
+        key = (style_id, kind)
+        if key not in self.style_cache:
+            self.style_cache[key] = self.doc.styles.get_by_id(style_id, kind)  # type: ignore[arg-type]
+        return self.style_cache[key]
+
     def styled(self, container: Container, style_id: str) -> Paragraph:
         paragraph = container.add_paragraph()
-        paragraph.style = self.doc.styles.get_by_id(style_id, 1)  # type: ignore[arg-type]
+        # write w:pStyle directly: python-docx's `paragraph.style =` re-scans the styles
+        oxml.set_paragraph_style(oxml.paragraph_properties(paragraph), style_id)
         if self.break_next:
             oxml.set_page_break_before(oxml.paragraph_properties(paragraph), True)
             self.break_next = False
@@ -296,7 +306,7 @@ class DocxWriter:
                 if node.text:
                     run = paragraph.add_run(node.text)
                     if char_style:
-                        run.style = self.doc.styles.get_by_id(char_style, 2)  # type: ignore[arg-type]
+                        run.style = self.style(char_style, 2)
             elif isinstance(node, m.Strong):
                 self.inlines(paragraph, node.children, self.map.ids.get("strong"))
             elif isinstance(node, m.Emph):
@@ -438,7 +448,7 @@ class DocxWriter:
         if before:
             self.gap(container, before)
         table = container.add_table(len(block.rows), columns)
-        table.style = self.doc.styles.get_by_id("TableGrid", 3)  # type: ignore[arg-type]
+        table.style = self.style("TableGrid", 3)
         oxml.set_column_widths(table, widths)
         oxml.set_cell_margins(table, 2, 3, 2, 3)
         oxml.set_table_borders(table, 4, "000000")
@@ -491,7 +501,7 @@ class DocxWriter:
         """A spacer paragraph of exactly `points` (Word has no space before/after a table,
         and needs a paragraph between two tables anyway)."""
         paragraph = container.add_paragraph()
-        paragraph.style = self.doc.styles.get_by_id(self.styles.gap_id(points), 1)  # type: ignore[arg-type]
+        paragraph.style = self.style(self.styles.gap_id(points))
         if self.break_next:
             oxml.set_page_break_before(oxml.paragraph_properties(paragraph), True)
             self.break_next = False
@@ -589,7 +599,9 @@ class DocxWriter:
             (block.place, "case-band-place"),
             (block.title, "case-title"),
         ):
-            self.para(cell, role).add_run(text)
+            paragraph = self.para(cell, role)
+            paragraph.add_run(text)
+        self.band_title = paragraph  # the case's anchor is bookmarked here
         self.gap(container, self.layout.space("band")[1])
 
     def toc(self, container: Container, block: m.Toc) -> None:
@@ -683,19 +695,9 @@ class DocxWriter:
 
     def bookmark_first(self, container: Container, anchor: str) -> None:
         """Bookmark the band's title paragraph so the case can be linked and paged."""
-        for paragraph in reversed(self.doc.paragraphs):
-            if paragraph.style is not None and paragraph.style.style_id == self.map.id(
-                "case-title"
-            ):
-                self.bookmarks.add(paragraph, anchor)
-                return
-        for table in reversed(self.doc.tables):
-            for paragraph in table.cell(0, 0).paragraphs:
-                if paragraph.style is not None and paragraph.style.style_id == self.map.id(
-                    "case-title"
-                ):
-                    self.bookmarks.add(paragraph, anchor)
-                    return
+        if self.band_title is not None:
+            self.bookmarks.add(self.band_title, anchor)
+            self.band_title = None
 
 
 def list_styles_needed(

@@ -25,10 +25,11 @@ def face_specs(layout: Layout, fonts_dir: Path) -> list[FaceSpec]:
 
 @lru_cache(maxsize=8)
 def _book(specs: tuple[FaceSpec, ...], fallbacks: tuple[str, ...]) -> FontBook:
+    registered = set(pdfmetrics.getRegisteredFontNames())
     for spec in specs:
-        try:
-            pdfmetrics.getFont(spec.key)
-        except KeyError:
+        # getFont() on an unknown name makes reportlab search every AFM file it knows
+        # (over a second); ask the registry instead
+        if spec.key not in registered:
             pdfmetrics.registerFont(TTFont(spec.key, str(spec.path)))
     return FontBook(specs, fallbacks)
 
