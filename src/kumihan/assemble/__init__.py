@@ -46,8 +46,7 @@ class _Assembler:
         self.layout = layout
         self.content = content
         self.diag = diagnostics
-        cards = 2 if layout.deliverable == "report" else 0
-        self.includes = Includes(content, layout, diagnostics, cards_per_page=cards)
+        self.includes = Includes(content, layout, diagnostics)
 
     def exists(self, image: str) -> bool:
         return (self.content.assets / image).is_file()

@@ -61,12 +61,11 @@ class Includes:
     """Resolves include names against one `Content` and layout."""
 
     def __init__(
-        self, content: Content, layout: Layout, diagnostics: Diagnostics, *, cards_per_page: int = 0
+        self, content: Content, layout: Layout, diagnostics: Diagnostics
     ) -> None:
         self.content = content
         self.layout = layout
         self.diag = diagnostics
-        self.cards_per_page = cards_per_page
         self.handlers: dict[str, Callable[[m.Include], list[m.Block]]] = {
             "schedule": self.schedule,
             "committee-members": self.members,
@@ -415,12 +414,18 @@ class Includes:
     # ------------------------------------------------------------ policies
 
     def policy_cards(self, inc: m.Include) -> list[m.Block]:
-        out: list[m.Block] = []
-        for index, policy in enumerate(self.content.policies_in_order()):
-            if self.cards_per_page and index and index % self.cards_per_page == 0:
-                out.append(m.PageBreak(inc.loc))
-            out.append(policy_card(policy, self.diag))
-        return out
+        """The 他省庁の制度 cards, two side by side as in the seed (a layout grid)."""
+        cards: list[m.Block] = [policy_card(p, self.diag) for p in self.content.policies_in_order()]
+        rows = []
+        for index in range(0, len(cards), 2):
+            pair = cards[index : index + 2]
+            cells = tuple(m.TableCell((card,)) for card in pair)
+            if len(cells) == 1:
+                cells += (m.TableCell(()),)
+            rows.append(m.TableRow(cells))
+        if not rows:
+            return []
+        return [m.Table(tuple(rows), inc.loc, header_rows=0, widths=(1.0, 1.0), numbered=False, role="card-grid")]
 
 
 def chart_figure(survey: Survey, question: Question, loc: SourceLoc) -> m.Figure:

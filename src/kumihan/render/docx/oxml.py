@@ -804,6 +804,17 @@ def set_cell_margins(
         _set_attrs(child(mar, f"w:{side}"), {"w:w": str(twips(value)), "w:type": "dxa"})
 
 
+def set_cell_margins_of(
+    cell: _Cell, *, top: float | None = None, left: float | None = None,
+    bottom: float | None = None, right: float | None = None,
+) -> None:
+    """w:tcMar: margins of one cell, in points (sides left None keep the table's)."""
+    mar = child(_tc_pr(cell), "w:tcMar")
+    for side, value in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
+        if value is not None:
+            _set_attrs(child(mar, f"w:{side}"), {"w:w": str(twips(value)), "w:type": "dxa"})
+
+
 def set_box_borders(
     tblPr: Element,
     sides: Sequence[BorderSide] = ("top", "left", "bottom", "right", "insideH", "insideV"),

@@ -87,6 +87,7 @@ class DocxWriter:
         self.in_case = False
         self.style_cache: dict[tuple[str, int], Any] = {}
         self.band_title: Paragraph | None = None
+        self.width_override = 0.0  # inside a layout grid cell: that cell's width
 
     # ------------------------------------------------------------ sections
 
@@ -187,7 +188,10 @@ class DocxWriter:
     # ------------------------------------------------------------ blocks
 
     def frame_width(self) -> float:
-        """The text width of the pages being written (case pages are wider)."""
+        """The text width of the pages being written (case pages are wider), or of the
+        grid cell being written."""
+        if self.width_override:
+            return self.width_override
         return self.layout.frame_size(
             "case" if self.step or self.in_case else self.current.template
         )[0]
@@ -435,7 +439,7 @@ class DocxWriter:
 
     def table(self, container: Container, block: m.Table) -> None:
         frame = self.frame_width()
-        if block.role == "case-aside":
+        if block.role in ("case-aside", "card-grid"):
             self.aside(container, block, frame)
             return
         self.caption(container, block.caption, block.anchor)
@@ -511,18 +515,23 @@ class DocxWriter:
         widths = [frame * w / sum(weights) for w in weights]
         if self.break_next:
             self.gap(container, self.layout.space("aside")[0])
-        table = container.add_table(1, len(widths))
+        table = container.add_table(len(block.rows), len(widths))
         oxml.set_column_widths(table, widths)
         oxml.set_cell_margins(table, 0, 0, 0, 0)
-        for index, cell in enumerate(block.rows[0].cells):
-            target = table.cell(0, index)
+        cells = [(r, i, cell) for r, row in enumerate(block.rows) for i, cell in enumerate(row.cells)]
+        for r, index, cell in cells:
+            target = table.cell(r, index)
             first = target.paragraphs[0]
             first._p.getparent().remove(first._p)
+            inner = widths[index] - (8 if index < len(widths) - 1 else 0)
+            oxml.set_cell_margins_of(target, right=8 if index < len(widths) - 1 else 0)
+            saved, self.width_override = self.width_override, inner
             for child in cell.blocks:
                 if isinstance(child, m.Figure):
-                    self.figure(target, child, width=widths[index] - (0 if index else 8))
+                    self.figure(target, child, width=inner)
                 else:
                     self.block(target, child)
+            self.width_override = saved
             if not target.paragraphs:
                 self.para(target, "case-body")
         self.gap(container, self.layout.space("aside")[1])

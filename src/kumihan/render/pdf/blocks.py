@@ -332,8 +332,8 @@ class FlowableBuilder:
             while len(line) < columns:
                 line.append("")
             data.append(line[:columns])
-        if block.role == "case-aside":
-            return out + [self.aside(block, col_widths)]
+        if block.role in ("case-aside", "card-grid"):
+            return [*out, self.aside(block, col_widths)]
         rule = self.layout.colors.get("rule", (0.0, 0.0, 0.0, 1.0))
         commands += [
             ("GRID", (0, 0), (-1, -1), 0.5, self._color(rule)),
@@ -361,22 +361,25 @@ class FlowableBuilder:
         return out
 
     def aside(self, block: m.Table, col_widths: list[float]) -> Table:
-        """A layout row without rules: text beside a picture (case stories with photos)."""
+        """A layout grid without rules: text beside a picture (case stories with photos) or
+        the policy cards two by two. Rows may split across pages."""
         gap = 8.0
-        row = block.rows[0]
-        cells = []
-        for index, cell in enumerate(row.cells):
-            width = col_widths[index] - (gap if index == 0 else 0.0)
-            inner = FlowableBuilder(self.ctx, width, self.frame_height)
-            cells.append(inner.blocks(cell.blocks))
-        table = Table([cells], colWidths=col_widths)
+        rows = []
+        for row in block.rows:
+            cells = []
+            for index, cell in enumerate(row.cells):
+                width = col_widths[index] - (gap if index < len(row.cells) - 1 else 0.0)
+                inner = FlowableBuilder(self.ctx, width, self.frame_height)
+                cells.append(inner.blocks(cell.blocks))
+            rows.append(cells)
+        table = Table(rows, colWidths=col_widths, splitInRow=1)
         table.setStyle(
             TableStyle(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (0, -1), gap),
-                    ("RIGHTPADDING", (1, 0), (1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-2, -1), gap),
+                    ("RIGHTPADDING", (-1, 0), (-1, -1), 0),
                     ("TOPPADDING", (0, 0), (-1, -1), 0),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
                     ("FONTNAME", (0, 0), (-1, -1), self.style("body").face),
