@@ -114,7 +114,9 @@ def convert_to_pdf(
             "--norestore",
             f"-env:UserInstallation={profile.as_uri()}",
             "--convert-to",
-            "pdf",
+            # keep the blank pages Word inserts before a right-hand (odd-page) section,
+            # so physical pages line up with the toolkit's PDF
+            'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}',
             "--outdir",
             str(outdir.resolve()),
             str(docx.resolve()),

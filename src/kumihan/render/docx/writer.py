@@ -88,6 +88,7 @@ class DocxWriter:
         self.style_cache: dict[tuple[str, int], Any] = {}
         self.band_title: Paragraph | None = None
         self.width_override = 0.0  # inside a layout grid cell: that cell's width
+        self.page_end = False  # writing the last block of a fixed page
 
     # ------------------------------------------------------------ sections
 
@@ -105,7 +106,7 @@ class DocxWriter:
         if part.start == "continue":
             return self.doc.sections[-1]
         start = WD_SECTION.ODD_PAGE if part.start == "right" else WD_SECTION.NEW_PAGE
-        return self.doc.add_section(start)
+        return self.add_section(start)
 
     def setup_section(self, section: Any, part: m.Part, template: str | None = None) -> None:
         layout = self.layout
@@ -501,9 +502,25 @@ class DocxWriter:
         if not target.paragraphs:
             self.para(target, role)
 
+    def add_section(self, start: Any) -> Any:
+        """A new section whose break sits in the last paragraph instead of a paragraph of
+        its own (python-docx adds an empty one, which can spill onto an extra page)."""
+        section = self.doc.add_section(start)
+        body = self.doc.element.body
+        holder = body.sectPr.getprevious()  # the empty paragraph python-docx added
+        previous = holder.getprevious() if holder is not None else None
+        if previous is not None and previous.tag == oxml.qn("w:p") and previous.pPr is not None and previous.pPr.sectPr is None:
+            previous.pPr.append(holder.pPr.sectPr)
+            body.remove(holder)
+        elif holder is not None:
+            oxml.set_paragraph_style(holder.get_or_add_pPr(), self.styles.gap_id(1.0))
+        return section
+
     def gap(self, container: Container, points: float) -> None:
         """A spacer paragraph of exactly `points` (Word has no space before/after a table,
         and needs a paragraph between two tables anyway)."""
+        if self.page_end and container is self.doc:
+            return
         paragraph = container.add_paragraph()
         paragraph.style = self.style(self.styles.gap_id(points))
         if self.break_next:
@@ -683,11 +700,11 @@ class DocxWriter:
                 start="next",
                 blocks=(block,),
             )
-            self.setup_section(self.doc.add_section(WD_SECTION.NEW_PAGE), case_part)
+            self.setup_section(self.add_section(WD_SECTION.NEW_PAGE), case_part)
         self.write_case(container, block)
         if not own_section:
             resumed = dc_replace(self.current, restart=False, blocks=())
-            self.setup_section(self.doc.add_section(WD_SECTION.NEW_PAGE), resumed)
+            self.setup_section(self.add_section(WD_SECTION.NEW_PAGE), resumed)
 
     def write_case(self, container: Container, block: m.CaseSpread) -> None:
         self.step = block.fit.step
@@ -695,8 +712,12 @@ class DocxWriter:
         for index, page in enumerate(block.pages):
             if index:
                 self.break_next = True
-            for child in page.blocks:
+            for position, child in enumerate(page.blocks):
+                # nothing may follow a page's last block: a spacer there could spill
+                # onto a page of its own; the next page opens with a page break anyway
+                self.page_end = position == len(page.blocks) - 1
                 self.block(container, child)
+            self.page_end = False
             if index == 0 and block.anchor:
                 self.bookmark_first(container, block.anchor)
         self.step = 0

@@ -22,6 +22,7 @@ from reportlab.platypus.flowables import Flowable
 from kumihan import model as m
 from kumihan.layout.spec import HeaderFooter, Layout
 from kumihan.render.pdf.context import RenderContext
+from kumihan.render.pdf.flowables import keep_with_next
 from kumihan.render.pdf.furniture import trim_origin
 from kumihan.transforms.numbers import roman
 
@@ -146,7 +147,6 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
             topPadding=0,
             bottomPadding=0,
             showBoundary=0,
-            overlapAttachedSpace=0,  # space after + space before add up, as Word does
         )
 
     # ------------------------------------------------------------ parts and pages
@@ -154,8 +154,8 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
     def adopt(self, part: m.Part) -> None:
         """Take a part's template, numbering and running head from its first page on."""
         self.template_name = part.template if part.template in self.layout.templates else "body"
-        if part.restart or part.numbering != self.numbering:
-            self.counter = 0
+        if part.restart:
+            self.counter = 0  # as Word: the count only restarts where a section says so
         self.numbering = part.numbering
         self.running_head = part.running_head
         self.subhead = part.subhead
@@ -362,5 +362,5 @@ def story_for(parts: Sequence[tuple[m.Part, list[Flowable]]]) -> list[Flowable]:
     story: list[Flowable] = []
     for index, (part, flowables) in enumerate(parts):
         story.append(PartStart(part, first=index == 0))
-        story.extend(flowables)
+        story.extend(keep_with_next(flowables))
     return story

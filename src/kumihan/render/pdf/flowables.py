@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.flowables import Flowable
 
 from kumihan.layout.spec import BoxStyle, Style
@@ -234,6 +235,69 @@ class VSpace(Flowable):  # type: ignore[misc]
         pass
 
 
+def gap(space_after: float, space_before: float) -> float:
+    """The space between two blocks: the larger of the first's space after and the second's
+    space before — what reportlab's frames and LibreOffice's Word import both do."""
+    return max(space_after, space_before)
+
+
+class KeepGroup(Flowable):  # type: ignore[misc]
+    """A block kept with the start of the next one, as Word's "keep with next" does.
+
+    reportlab's own keepWithNext moves both blocks to the next page when they do not
+    fit together; Word keeps the heading (or caption) with the first lines of a long
+    paragraph or the first rows of a long table. This splits the follower instead.
+    """
+
+    def __init__(self, first: Flowable, rest: Flowable) -> None:
+        super().__init__()
+        self.first, self.rest = first, rest
+        self.spaceBefore = first.getSpaceBefore()
+        self.spaceAfter = rest.getSpaceAfter()
+        self.keepWithNext = getattr(rest, "keepWithNext", False)
+        self.width = self.height = 0.0
+        self._heights = (0.0, 0.0, 0.0)
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        _, h1 = self.first.wrap(aw, ah)
+        space = gap(self.first.getSpaceAfter(), self.rest.getSpaceBefore())
+        _, h2 = self.rest.wrap(aw, max(ah - h1 - space, 0.0))
+        self._heights = (h1, space, h2)
+        self.width, self.height = aw, h1 + space + h2
+        return self.width, self.height
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        _, h1 = self.first.wrap(aw, ah)
+        space = gap(self.first.getSpaceAfter(), self.rest.getSpaceBefore())
+        room = ah - h1 - space
+        if room <= 0:
+            return []
+        parts = self.rest.split(aw, room) if hasattr(self.rest, "split") else []
+        if len(parts) < 2:
+            return []  # nothing of the follower fits beside the first: move both
+        return [KeepGroup(self.first, parts[0]), *parts[1:]]
+
+    def draw(self) -> None:
+        h1, space, h2 = self._heights
+        self.first.drawOn(self.canv, 0, self.height - h1)
+        self.rest.drawOn(self.canv, 0, self.height - h1 - space - h2)
+
+
+def keep_with_next(flowables: list[Flowable]) -> list[Flowable]:
+    """Bind each keep-with-next block to its follower (from the end, so chains of
+    headings bind together), replacing reportlab's move-everything behaviour."""
+    out: list[Flowable] = []
+    for flowable in reversed(flowables):
+        if getattr(flowable, "keepWithNext", False) and out and not isinstance(out[-1], ActionFlowable):
+            follower = out.pop()
+            flowable.keepWithNext = False
+            out.append(KeepGroup(flowable, follower))
+        else:
+            out.append(flowable)
+    out.reverse()
+    return out
+
+
 @dataclass
 class _Placed:
     flowable: Flowable
@@ -244,17 +308,16 @@ class _Placed:
 def stack(flowables: Sequence[Flowable], width: float) -> tuple[list[_Placed], float]:
     """Lay flowables top-down in `width`: each one's position and the total height.
 
-    Space before is dropped at the top, as a frame does; the space after one block and
-    the space before the next add up, as in Word (the frames are set up the same way).
+    Space before is dropped at the top, as a frame does; between two blocks the larger
+    of the space after and the space before applies (`gap`).
     """
     placed: list[_Placed] = []
     y = 0.0
     previous_after = 0.0
     for index, flowable in enumerate(flowables):
-        before = flowable.getSpaceBefore() if index else 0.0
-        gap = before + previous_after if index else 0.0
+        space = gap(previous_after, flowable.getSpaceBefore()) if index else 0.0
         _, height = flowable.wrap(width, 1e6)
-        y -= gap + height
+        y -= space + height
         placed.append(_Placed(flowable, y, height))
         previous_after = flowable.getSpaceAfter()
     return placed, -y
@@ -317,16 +380,12 @@ class Boxed(Flowable):  # type: ignore[misc]
         items = self.content()
         for index, flowable in enumerate(items):
             _, height = flowable.wrap(inner, 1e6)
-            gap = (
-                flowable.getSpaceBefore() + (head[-1].getSpaceAfter() if head else 0.0)
-                if head
-                else 0.0
-            )
-            if used + gap + height <= room:
+            space = gap(head[-1].getSpaceAfter(), flowable.getSpaceBefore()) if head else 0.0
+            if used + space + height <= room:
                 head.append(flowable)
-                used += gap + height
+                used += space + height
                 continue
-            parts = flowable.split(inner, room - used - gap) if hasattr(flowable, "split") else []
+            parts = flowable.split(inner, room - used - space) if hasattr(flowable, "split") else []
             if parts and len(parts) > 1:
                 head.append(parts[0])
                 tail = list(parts[1:]) + items[index + 1 :]
@@ -512,16 +571,16 @@ class FixedPage(Flowable):  # type: ignore[misc]
         y = self.height
         previous_after = 0.0
         for index, flowable in enumerate(self.children):
-            gap = flowable.getSpaceBefore() + previous_after if index else 0.0
+            space = gap(previous_after, flowable.getSpaceBefore()) if index else 0.0
             _, height = flowable.wrap(self.width, 1e6)
-            if y - gap - height < -0.01:
-                parts = flowable.split(self.width, y - gap) if hasattr(flowable, "split") else []
+            if y - space - height < -0.01:
+                parts = flowable.split(self.width, y - space) if hasattr(flowable, "split") else []
                 if parts and len(parts) > 1:
-                    _, h0 = parts[0].wrap(self.width, y - gap)
-                    parts[0].drawOn(canv, 0, y - gap - h0)
+                    _, h0 = parts[0].wrap(self.width, y - space)
+                    parts[0].drawOn(canv, 0, y - space - h0)
                 break
-            flowable.drawOn(canv, 0, y - gap - height)
-            y -= gap + height
+            flowable.drawOn(canv, 0, y - space - height)
+            y -= space + height
             previous_after = flowable.getSpaceAfter()
         if self.overflow_label:
             self.draw_overflow(canv)
