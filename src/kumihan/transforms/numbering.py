@@ -23,6 +23,8 @@ class _Counter:
         self.levels = [0] * 7
         self.figures = 0
         self.auto = 0
+        self.in_numbered_chapter = False
+        self.flat_format = layout.numbering.get("figure-flat", "図表{n}")
         chapter_format = layout.numbering.get("heading-1", "")
         self.by_chapter = bool(chapter_format) and "{chapter}" in layout.numbering.get("figure", "")
         self.figure_format = layout.numbering.get(
@@ -37,14 +39,17 @@ class _Counter:
         if not anchor:
             self.auto += 1
             anchor = f"h{self.auto}"
+        if block.level == 1 and not block.role:
+            # figures count per chapter; an unnumbered chapter (事業概要) counts them flat
+            self.in_numbered_chapter = block.numbered and bool(self.layout.numbering.get("heading-1"))
+            if self.by_chapter:
+                self.figures = 0
         if block.role or not block.numbered:
             return replace(block, anchor=anchor)
         level = block.level
         self.levels[level] += 1
         for deeper in range(level + 1, len(self.levels)):
             self.levels[deeper] = 0
-        if level == 1 and self.by_chapter:
-            self.figures = 0
         pattern = self.layout.numbering.get(f"heading-{level}", "")
         number = render_number(pattern, self.levels[level], self.levels[1]) if pattern else ""
         return replace(block, anchor=anchor, number=number)
@@ -53,7 +58,8 @@ class _Counter:
         if block.caption is None or not block.numbered:
             return block
         self.figures += 1
-        number = render_number(self.figure_format, self.figures, self.levels[1])
+        pattern = self.figure_format if self.in_numbered_chapter or not self.by_chapter else self.flat_format
+        number = render_number(pattern, self.figures, self.levels[1])
         anchor = block.anchor
         if not anchor:
             self.auto += 1
