@@ -329,7 +329,9 @@ def test_libreoffice_shows_the_prefilled_toc_and_field_results(
     sample_pdf: Path, sample: tuple[Document, Sample]
 ) -> None:
     _, content = sample
-    pages = _page_texts(sample_pdf)
+    # LibreOffice keeps the blank page it inserts so that page "1" (the restarted body)
+    # lands on a right-hand page; drop blank pages before comparing
+    pages = [page for page in _page_texts(sample_pdf) if page.strip()]
     assert len(pages) == 3
     toc_page = pages[0]
     rows = [_squash(row) for row in toc_page.splitlines()]
@@ -364,12 +366,15 @@ def test_libreoffice_indents_body_text_by_one_character(
 ) -> None:
     _, content = sample
     xml = subprocess.run(
-        ["pdftotext", "-f", "2", "-l", "2", "-bbox-layout", str(sample_pdf), "-"],
+        ["pdftotext", "-bbox-layout", str(sample_pdf), "-"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    lines = re.findall(r'<line xMin="([\d.]+)"[^>]*>\s*<word[^>]*>([^<]*)</word>', xml)
+    # the body page: the one holding the first body paragraph (LibreOffice may insert a
+    # blank page before it)
+    body_page = next(page for page in xml.split("<page ")[1:] if content.body_text[0][:4] in page)
+    lines = re.findall(r'<line xMin="([\d.]+)"[^>]*>\s*<word[^>]*>([^<]*)</word>', body_page)
     first = next(float(x) for x, word in lines if content.body_text[0].startswith(word))
     left = min(float(x) for x, _ in lines)
     assert first - left == pytest.approx(10.5, abs=0.6)
