@@ -15,9 +15,10 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TextIO
 
 from kumihan import model as m
 from kumihan.diagnostics import Diagnostic, Diagnostics, Severity
@@ -35,7 +36,7 @@ def project_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
-def _csv(choices: Sequence[str]) -> argparse._StoreAction | type:
+def _csv(choices: Sequence[str]) -> Callable[[str], tuple[str, ...]]:
     def parse(value: str) -> tuple[str, ...]:
         items = tuple(v.strip() for v in value.split(",") if v.strip())
         bad = [v for v in items if v not in choices]
@@ -45,7 +46,7 @@ def _csv(choices: Sequence[str]) -> argparse._StoreAction | type:
             )
         return items
 
-    return parse  # type: ignore[return-value]
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,7 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args and args[0] in ("watch", "proof", "diff"):
             from kumihan import editor
 
-            return editor.main(args)
+            code: int = editor.main(args)
+            return code
         return run_build(build_parser().parse_args(args))
     except SystemExit as exc:  # argparse: usage errors exit 2, --help exits 0
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_USAGE
@@ -149,13 +151,13 @@ def _deliverables(names: Sequence[str]) -> tuple[str, ...]:
 
 
 def print_diagnostics(
-    items: Sequence[Diagnostic], *, quiet: bool = False, stream: object = None
+    items: Sequence[Diagnostic], *, quiet: bool = False, stream: TextIO | None = None
 ) -> None:
     out = stream or sys.stderr
     for item in items:
         if quiet and item.severity is not Severity.ERROR:
             continue
-        print(item.format(), file=out)  # type: ignore[call-overload]
+        print(item.format(), file=out)
 
 
 def _unique(items: Sequence[Diagnostic]) -> list[Diagnostic]:

@@ -426,7 +426,7 @@ def plain_text(inlines: Inlines) -> str:
     """The text of inline content, markup dropped (for bookmarks, TOC, checks)."""
     out: list[str] = []
     for node in inlines:
-        if isinstance(node, Text) or isinstance(node, Code):
+        if isinstance(node, Text | Code):
             out.append(node.text)
         elif isinstance(node, Emph | Strong | Link):
             out.append(plain_text(node.children))

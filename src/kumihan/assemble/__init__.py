@@ -138,7 +138,7 @@ class _Assembler:
         for block in blocks:
             if isinstance(block, m.Include):
                 out.extend(self.includes.resolve(block))
-            elif isinstance(block, m.Box) or isinstance(block, m.Quote):
+            elif isinstance(block, m.Box | m.Quote):
                 out.append(replace(block, blocks=tuple(self.resolve(block.blocks))))
             else:
                 out.append(block)

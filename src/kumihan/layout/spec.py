@@ -473,15 +473,18 @@ def _read(data: dict[str, Any], r: _LayoutReader, file: str, stem: str) -> Layou
         reserve=r.length(fit_data.get("reserve"), "fit.reserve"),
     )
     pr = data.get("print") or {}
+    defaults = PrintSpec()  # (slots: class attributes are descriptors, not the defaults)
     print_spec = PrintSpec(
-        icc_profile=str(pr.get("icc_profile", PrintSpec.icc_profile)),
-        output_condition=str(pr.get("output_condition", PrintSpec.output_condition)),
-        output_condition_id=str(pr.get("output_condition_id", PrintSpec.output_condition_id)),
-        registry=str(pr.get("registry", PrintSpec.registry)),
-        min_ppi=int(pr.get("min_ppi", 300)),
+        icc_profile=str(pr.get("icc_profile", defaults.icc_profile)),
+        output_condition=str(pr.get("output_condition", defaults.output_condition)),
+        output_condition_id=str(pr.get("output_condition_id", defaults.output_condition_id)),
+        registry=str(pr.get("registry", defaults.registry)),
+        min_ppi=int(pr.get("min_ppi", defaults.min_ppi)),
     )
     parts = tuple(_read_part(i, p or {}, r) for i, p in enumerate(data.get("parts") or []))
-    dates = "seireki" if typesetting.get("dates") == "seireki" else "wareki"
+    dates: Literal["wareki", "seireki"] = (
+        "seireki" if typesetting.get("dates") == "seireki" else "wareki"
+    )
     return Layout(
         deliverable=str(data.get("deliverable", stem)),
         title=str(data.get("title", stem)),

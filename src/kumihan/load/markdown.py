@@ -82,7 +82,7 @@ def _parser() -> MarkdownIt:
         .use(attrs_block_plugin)
         .use(container_plugin, name="box", validate=lambda *_args: True)
     )
-    md.validateLink = lambda _url: True  # type: ignore[method-assign]  # we judge schemes ourselves
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # we judge schemes ourselves
     return md
 
 

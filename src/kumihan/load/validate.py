@@ -127,7 +127,8 @@ def _report(error: ValidationError, located: Located, diagnostics: Diagnostics) 
     if kind == "type":
         wanted = error.validator_value
         wanted_names = "、".join(
-            _TYPE_NAMES.get(w, w) for w in (wanted if isinstance(wanted, list) else [wanted])
+            _TYPE_NAMES.get(str(w), str(w))
+            for w in (wanted if isinstance(wanted, list) else [wanted])
         )
         diagnostics.add(
             loc,

@@ -41,7 +41,9 @@ class _Counter:
             anchor = f"h{self.auto}"
         if block.level == 1 and not block.role:
             # figures count per chapter; an unnumbered chapter (事業概要) counts them flat
-            self.in_numbered_chapter = block.numbered and bool(self.layout.numbering.get("heading-1"))
+            self.in_numbered_chapter = block.numbered and bool(
+                self.layout.numbering.get("heading-1")
+            )
             if self.by_chapter:
                 self.figures = 0
         if block.role or not block.numbered:
@@ -58,7 +60,11 @@ class _Counter:
         if block.caption is None or not block.numbered:
             return block
         self.figures += 1
-        pattern = self.figure_format if self.in_numbered_chapter or not self.by_chapter else self.flat_format
+        pattern = (
+            self.figure_format
+            if self.in_numbered_chapter or not self.by_chapter
+            else self.flat_format
+        )
         number = render_number(pattern, self.figures, self.levels[1])
         anchor = block.anchor
         if not anchor:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from kumihan import model as m
+
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _KATAKANA = (
     "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン"
@@ -76,14 +78,12 @@ def render_number(pattern: str, n: int, chapter: int = 0) -> str:
     return _FIELD.sub(field, pattern)
 
 
-def heading_label(number: str, content: tuple[object, ...]) -> tuple[object, ...]:
+def heading_label(number: str, content: m.Inlines) -> m.Inlines:
     """A heading's printed content: its number, a separator, its text.
 
     A word-like number (第1章) is followed by an ideographic space, a numeral
     (1. or (1)) by a half-width space, as in the seed.
     """
-    from kumihan import model as m
-
     if not number:
         return content
     separator = "　" if number[-1] in "章節部編" else " "

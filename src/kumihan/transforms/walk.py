@@ -39,10 +39,10 @@ def _children(block: m.Block, fn: BlockFn) -> m.Block:
         )
         return replace(block, pages=pages)  # type: ignore[arg-type]
     if isinstance(block, m.Notes):
-        items = tuple(
-            replace(i, blocks=tuple(map_block(b, fn) for b in i.blocks)) for i in block.items
+        notes = tuple(
+            replace(n, blocks=tuple(map_block(b, fn) for b in n.blocks)) for n in block.items
         )
-        return replace(block, items=items)
+        return replace(block, items=notes)
     return block
 
 

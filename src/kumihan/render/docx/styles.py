@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from pathlib import Path
+from typing import Literal
 
 from kumihan.layout.spec import Layout, Style
 from kumihan.render.docx.template import (
@@ -306,8 +307,8 @@ def font_decls(layout: Layout, fonts_dir: Path) -> list[FontDecl]:
         name = face.docx or face.key
         if name in seen or face.key.endswith("-latin"):
             continue
-        family = "roman" if "mincho" in face.key else "modern"
+        family: Literal["roman", "modern"] = "roman" if "mincho" in face.key else "modern"
         seen[name] = font_decl_from_file(
             fonts_dir / face.file, name=name, alt_name=face.docx_alt or None, family=family
-        )  # type: ignore[arg-type]
+        )
     return list(seen.values())

@@ -12,10 +12,11 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import replace as dc_replace
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION
+from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.table import Table as WordTable
 from docx.table import _Cell
@@ -32,6 +33,11 @@ from kumihan.render.pdf.images import ImageProblem, prepared
 from kumihan.transforms.numbers import heading_label
 
 FORMAT = {"arabic": "decimal", "roman": "lowerRoman"}
+JUSTIFY: dict[str, Literal["left", "center", "right"]] = {
+    "left": "left",
+    "center": "center",
+    "right": "right",
+}
 
 
 class Container(Protocol):
@@ -205,7 +211,7 @@ class DocxWriter:
         """The python-docx style object for an id (looked up once: get_by_id scans them all)."""
         key = (style_id, kind)
         if key not in self.style_cache:
-            self.style_cache[key] = self.doc.styles.get_by_id(style_id, kind)  # type: ignore[arg-type]
+            self.style_cache[key] = self.doc.styles.get_by_id(style_id, kind)
         return self.style_cache[key]
 
     def styled(self, container: Container, style_id: str) -> Paragraph:
@@ -494,7 +500,7 @@ class DocxWriter:
                 if cell.align:
                     oxml.set_jc(
                         oxml.paragraph_properties(paragraph),
-                        {"left": "left", "center": "center", "right": "right"}[cell.align],
+                        JUSTIFY[cell.align],
                     )
                 self.inlines(paragraph, child.content)
             else:
@@ -509,7 +515,12 @@ class DocxWriter:
         body = self.doc.element.body
         holder = body.sectPr.getprevious()  # the empty paragraph python-docx added
         previous = holder.getprevious() if holder is not None else None
-        if previous is not None and previous.tag == oxml.qn("w:p") and previous.pPr is not None and previous.pPr.sectPr is None:
+        if (
+            previous is not None
+            and previous.tag == qn("w:p")
+            and previous.pPr is not None
+            and previous.pPr.sectPr is None
+        ):
             previous.pPr.append(holder.pPr.sectPr)
             body.remove(holder)
         elif holder is not None:
@@ -535,7 +546,9 @@ class DocxWriter:
         table = container.add_table(len(block.rows), len(widths))
         oxml.set_column_widths(table, widths)
         oxml.set_cell_margins(table, 0, 0, 0, 0)
-        cells = [(r, i, cell) for r, row in enumerate(block.rows) for i, cell in enumerate(row.cells)]
+        cells = [
+            (r, i, cell) for r, row in enumerate(block.rows) for i, cell in enumerate(row.cells)
+        ]
         for r, index, cell in cells:
             target = table.cell(r, index)
             first = target.paragraphs[0]
@@ -672,7 +685,7 @@ class DocxWriter:
 
     def colophon(self, container: Container, block: m.Colophon) -> None:
         section = self.doc.sections[-1]
-        oxml.child(oxml._sect_pr(section), "w:vAlign").set(oxml.qn("w:val"), "bottom")
+        oxml.child(oxml._sect_pr(section), "w:vAlign").set(qn("w:val"), "bottom")
         children: list[m.Block] = [
             m.Paragraph((m.Text(line),), block.loc, role="colophon-title")
             for line in block.title.split("\n")

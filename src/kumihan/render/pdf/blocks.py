@@ -112,7 +112,6 @@ class FlowableBuilder:
 
     def heading(self, block: m.Heading) -> JParagraph:
         role = block.role or f"heading-{block.level}"
-        style = self.style(role)
         label = heading_label(block.number, block.content)
         outline = None
         if not block.role and block.in_toc:

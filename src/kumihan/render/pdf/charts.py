@@ -34,8 +34,8 @@ def hbar_drawing(chart: m.Chart, width: float, ctx: RenderContext) -> Drawing:
     value_w = size * 8
     bar_x = label_w + size
     bar_w = max(40.0, width - bar_x - value_w)
-    series = chart.series[0].values if chart.series else ()
-    total = chart.n or (sum(series) or 1)
+    series: tuple[float, ...] = chart.series[0].values if chart.series else ()
+    total: float = chart.n or (sum(series) or 1.0)
     rows = []
     for label, value in zip(chart.categories, series, strict=False):
         rows.append((_wrap(label, label_w, face, size, ctx), value))
@@ -51,8 +51,8 @@ def hbar_drawing(chart: m.Chart, width: float, ctx: RenderContext) -> Drawing:
     grid = ctx.layout.colors.get("grey-rule", (0.0, 0.0, 0.0, 0.45))
     text = ctx.layout.colors.get("text", (0.0, 0.0, 0.0, 1.0))
     # scale: 0, 25, 50, 75, 100 %
-    for pct in (0, 25, 50, 75, 100):
-        x = bar_x + bar_w * pct / 100
+    for tick in (0, 25, 50, 75, 100):
+        x = bar_x + bar_w * tick / 100
         d.add(
             Line(
                 x,
@@ -60,14 +60,14 @@ def hbar_drawing(chart: m.Chart, width: float, ctx: RenderContext) -> Drawing:
                 x,
                 height,
                 strokeColor=paint(grid),
-                strokeWidth=0.3 if pct else 0.6,
+                strokeWidth=0.3 if tick else 0.6,
             )
         )
         d.add(
             String(
                 x,
                 axis_h - size * 1.3,
-                f"{pct}%",
+                f"{tick}%",
                 fontName=face,
                 fontSize=size * 0.9,
                 fillColor=paint(text),

@@ -289,7 +289,7 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
         while pad and self.page % pad:
             self.blank_next = True
             self.handle_pageBegin()
-            self._hanging = []  # end the blank page here, not through the story loop
+            self._hanging: list[Flowable] = []  # end the blank page here, not in the story loop
             self._emptyPages = 0
             self.handle_pageEnd()
         self._hanging = []

@@ -192,18 +192,25 @@ class JParagraph(Flowable):  # type: ignore[misc]
             canv.line(0, y, self.width, y)
 
     def mark_anchor(self, canv: Any, top: float) -> None:
-        """Make this spot a link destination and an outline entry; record its page."""
-        if not self.anchor:
-            return
-        record = self.ctx.record
-        _, abs_top = canv.absolutePosition(0, top)
-        canv.bookmarkHorizontalAbsolute(self.anchor, abs_top)
-        record.anchors.setdefault(self.anchor, canv.getPageNumber())
-        if self.outline:
-            title, level = self.outline
-            level = max(0, min(level, record.outline_level + 1))
-            canv.addOutlineEntry(title, self.anchor, level=level, closed=level >= 1)
-            record.outline_level = level
+        mark_anchor(self.ctx, canv, self.anchor, self.outline, top)
+
+
+def mark_anchor(
+    ctx: RenderContext, canv: Any, anchor: str, outline: tuple[str, int] | None, top: float
+) -> None:
+    """Make this spot a link destination and an outline entry; record its page."""
+    if not anchor:
+        return
+    record = ctx.record
+    _, abs_top = canv.absolutePosition(0, top)
+    canv.bookmarkHorizontalAbsolute(anchor, abs_top)
+    record.anchors.setdefault(anchor, canv.getPageNumber())
+    if outline:
+        title, level = outline
+        # reportlab needs outline levels to step down one at a time
+        level = max(0, min(level, record.outline_level + 1))
+        canv.addOutlineEntry(title, anchor, level=level, closed=level >= 1)
+        record.outline_level = level
 
 
 class Anchor(Flowable):  # type: ignore[misc]
@@ -220,7 +227,7 @@ class Anchor(Flowable):  # type: ignore[misc]
         return 0.0, 0.0
 
     def draw(self) -> None:
-        JParagraph.mark_anchor(self, self.canv, 0.0)  # type: ignore[arg-type]
+        mark_anchor(self.ctx, self.canv, self.anchor, self.outline, 0.0)
 
 
 class VSpace(Flowable):  # type: ignore[misc]
@@ -288,7 +295,11 @@ def keep_with_next(flowables: list[Flowable]) -> list[Flowable]:
     headings bind together), replacing reportlab's move-everything behaviour."""
     out: list[Flowable] = []
     for flowable in reversed(flowables):
-        if getattr(flowable, "keepWithNext", False) and out and not isinstance(out[-1], ActionFlowable):
+        if (
+            getattr(flowable, "keepWithNext", False)
+            and out
+            and not isinstance(out[-1], ActionFlowable)
+        ):
             follower = out.pop()
             flowable.keepWithNext = False
             out.append(KeepGroup(flowable, follower))
