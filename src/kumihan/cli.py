@@ -87,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-preflight", action="store_true", help="skip the preflight of print PDFs"
     )
     parser.add_argument("--quiet", action="store_true", help="print only errors and the summary")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="render everything again (default: reuse a deliverable whose inputs did not change)",
+    )
     return parser
 
 
@@ -180,6 +185,7 @@ def run_build(args: argparse.Namespace) -> int:
         "variants": args.variant,
         "strict": args.strict,
         "preflight": not args.no_preflight,
+        "use_cache": not args.no_cache,
     }
     if jobs > 1 and len(deliverables) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -217,13 +223,13 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"E601 出力を書き込めません: {exc}", file=sys.stderr)
         return EXIT_CONTENT
     elapsed = time.perf_counter() - started
-    artifacts = {a.name: a for r in results for a in r.artifacts}
+    artifacts = {a.name: (a, r.from_cache) for r in results for a in r.artifacts}
     print(f"\n{len(written)} 個のファイルを {out_dir} に書き出しました（{elapsed:.1f} 秒）:")
     for path in written:
-        art = artifacts[path.name]
-        print(
-            f"  {path.name:<24} {art.kind:<12} {art.pages:>4} ページ  {len(art.data) / 1024:>8.0f} KB"
-        )
+        art, cached = artifacts[path.name]
+        pages = f"{art.pages:>4} ページ" if art.kind != "DOCX" else "         "
+        note = "  （入力に変更なし: 前回の出力を再利用）" if cached else ""
+        print(f"  {path.name:<24} {art.kind:<12} {pages}  {len(art.data) / 1024:>8.0f} KB{note}")
     return EXIT_OK
 
 

@@ -18,7 +18,7 @@ from kumihan.assemble import assemble
 from kumihan.diagnostics import Diagnostics, SourceLoc
 from kumihan.layout.spec import Layout, load_layout
 from kumihan.load.content import Content, load_content
-from kumihan.transforms.fit import Measurer, fit_cases
+from kumihan.transforms.fit import FitStore, Measurer, fit_cases
 from kumihan.transforms.glyphs import check_glyphs
 from kumihan.transforms.normalise import normalise_document
 from kumihan.transforms.numbering import number_document
@@ -79,6 +79,7 @@ def prepare(
     measurer: Measurer,
     layout: Layout,
     strict: bool = False,
+    fit_store: FitStore | None = None,
 ) -> Prepared:
     """Assemble and transform one deliverable (content already loaded and validated)."""
     document = assemble(layout, content, diagnostics)
@@ -87,7 +88,7 @@ def prepare(
     document = resolve_refs(document, diagnostics)
     document = fill_toc(document)
     check_glyphs(document, fonts, layout.styles["body"].face, diagnostics, strict=strict)
-    document = fit_cases(document, layout, measurer, diagnostics, strict=strict)
+    document = fit_cases(document, layout, measurer, diagnostics, strict=strict, store=fit_store)
     return Prepared(deliverable, layout, document, source_date(content))
 
 

@@ -9,11 +9,14 @@ all diagnostics. Nothing is written here; the caller writes all files or none.
 
 from __future__ import annotations
 
+import fnmatch
+import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kumihan.diagnostics import Diagnostic, Diagnostics
+from kumihan.cache import DeliverableCache, FitCache, files_digest
+from kumihan.diagnostics import Diagnostic, Diagnostics, Severity
 from kumihan.load.content import load_content
 from kumihan.pipeline import Prepared, prepare, read_layout
 from kumihan.render.pdf import PdfResult, make_context, render_pdf
@@ -40,6 +43,7 @@ class DeliverableBuild:
     preflight: list[str] = field(default_factory=list)  # formatted reports
     preflight_failed: bool = False
     case_pages: dict[str, list[int]] = field(default_factory=dict)
+    from_cache: bool = False
 
 
 def prepare_deliverable(
@@ -51,6 +55,7 @@ def prepare_deliverable(
     if layout is None:
         return None
     ctx = make_context(layout, root, "print")
+    fit_store = FitCache(root, files_digest(root, layout_files(root)))
     prepared = prepare(
         root,
         deliverable,
@@ -60,8 +65,32 @@ def prepare_deliverable(
         measurer=PdfMeasurer(ctx),
         layout=layout,
         strict=strict,
+        fit_store=fit_store,
     )
+    fit_store.save()
     return prepared
+
+
+def layout_files(root: Path) -> list[Path]:
+    return sorted((root / "layouts").glob("*.yaml"))
+
+
+def inputs_of(root: Path, deliverable: str) -> list[Path]:
+    """Every file a deliverable's build reads: the layouts, all YAML records, the Markdown
+    files its manifest names, and everything under assets/. A change to any of them
+    invalidates the deliverable's cached files; a change elsewhere does not."""
+    diagnostics = Diagnostics()
+    layout = read_layout(root, deliverable, diagnostics)
+    content = root / "content"
+    paths = layout_files(root) + sorted(content.rglob("*.yaml"))
+    if layout is not None:
+        globs = [p.source for p in layout.parts if p.kind == "markdown"]
+        for path in sorted(content.rglob("*.md")):
+            relative = path.relative_to(content).as_posix()
+            if any(fnmatch.fnmatch(relative, g) for g in globs):
+                paths.append(path)
+    paths += [p for p in sorted((root / "assets").rglob("*")) if p.is_file()]
+    return paths
 
 
 def build_deliverable(
@@ -72,8 +101,35 @@ def build_deliverable(
     *,
     strict: bool = False,
     preflight: bool = True,
+    use_cache: bool = True,
 ) -> DeliverableBuild:
-    """Render one deliverable's files (in memory) or return why it cannot be built."""
+    """Render one deliverable's files (in memory) or return why it cannot be built.
+
+    When nothing the deliverable reads has changed since the last build with the same
+    options, the cached files are returned without rendering.
+    """
+    cache = DeliverableCache(root)
+    options = repr((formats, variants, strict, preflight, os.environ.get("SOURCE_DATE_EPOCH", "")))
+    key = files_digest(root, inputs_of(root, deliverable), options)
+    cached = cache.get(deliverable, key) if use_cache else None
+    if isinstance(cached, DeliverableBuild):
+        cached.from_cache = True
+        return cached
+    result = _build(root, deliverable, formats, variants, strict=strict, preflight=preflight)
+    if not any(d.severity is Severity.ERROR for d in result.diagnostics) and result.artifacts:
+        cache.put(deliverable, key, result)
+    return result
+
+
+def _build(
+    root: Path,
+    deliverable: str,
+    formats: tuple[str, ...],
+    variants: tuple[str, ...],
+    *,
+    strict: bool,
+    preflight: bool,
+) -> DeliverableBuild:
     diagnostics = Diagnostics()
     result = DeliverableBuild(deliverable)
     prepared = prepare_deliverable(root, deliverable, diagnostics, strict=strict)

@@ -93,20 +93,41 @@ def decide(spread: m.CaseSpread, layout: Layout, measurer: Measurer) -> m.Fit:
     return m.Fit(len(steps) - 1, body.size, body.leading, tuple(overflow))
 
 
+class FitStore(Protocol):
+    """Fit decisions remembered between builds (see `kumihan.cache.FitCache`)."""
+
+    def get(self, spread: m.CaseSpread) -> m.Fit | None: ...
+
+    def put(self, spread: m.CaseSpread, fit: m.Fit) -> None: ...
+
+
 def fit_cases(
-    doc: m.Document, layout: Layout, measurer: Measurer, diagnostics: Diagnostics, *, strict: bool
+    doc: m.Document,
+    layout: Layout,
+    measurer: Measurer,
+    diagnostics: Diagnostics,
+    *,
+    strict: bool,
+    store: FitStore | None = None,
 ) -> m.Document:
-    """Decide every case's fit and report what was done and what still overflows."""
-    cache: dict[int, m.Fit] = {}
+    """Decide every case's fit and report what was done and what still overflows.
+
+    A `store` remembers decisions by case content, so only changed cases are measured.
+    """
+    seen: dict[int, m.Fit] = {}
 
     def visit(block: m.Block) -> m.Block:
         if not isinstance(block, m.CaseSpread):
             return block
         key = hash(block)
-        fit = cache.get(key)
+        fit = seen.get(key)
         if fit is None:
-            fit = decide(block, layout, measurer)
-            cache[key] = fit
+            fit = store.get(block) if store is not None else None
+            if fit is None:
+                fit = decide(block, layout, measurer)
+                if store is not None:
+                    store.put(block, fit)
+            seen[key] = fit
             report(block, fit, layout, diagnostics, strict=strict)
         return replace(block, fit=fit)
 

@@ -1,0 +1,153 @@
+"""Build caches keyed by content hash, so a rebuild redoes only what an edit touched.
+
+Two levels, both under `<project>/.kumihan-cache/` (safe to delete at any time):
+
+- **deliverables**: a deliverable's finished files, keyed by the hash of everything it
+  reads — its layout files, the content files its manifest and includes use, the
+  images under assets/, the build options and the toolkit's own source. Editing a
+  guidebook chapter rebuilds only the 報告書; editing one case rebuilds what shows cases.
+- **fit**: each case's fit decision, keyed by the case's model and the layout, so the
+  ladder of trial layouts is measured again only for the case that changed.
+
+Entries are written atomically; a damaged or unreadable entry is treated as a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from kumihan import __version__
+from kumihan import model as m
+
+CACHE_DIR = ".kumihan-cache"
+
+
+@lru_cache(maxsize=1)
+def toolkit_digest() -> str:
+    """A hash of the toolkit's own code and schemas: a new version invalidates every entry."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".json") and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def files_digest(root: Path, paths: Iterable[Path], extra: str = "") -> str:
+    """A hash of files' names and bytes (missing files count as absent), plus `extra`."""
+    digest = hashlib.sha256(toolkit_digest().encode())
+    digest.update(extra.encode())
+    for path in sorted(set(paths)):
+        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        digest.update(name.encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"<absent>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+class DeliverableCache:
+    """Finished files of a deliverable, one entry per deliverable (the latest build)."""
+
+    def __init__(self, root: Path) -> None:
+        self.dir = root / CACHE_DIR / "deliverables"
+
+    def _path(self, deliverable: str) -> Path:
+        return self.dir / f"{deliverable}.pickle"
+
+    def get(self, deliverable: str, key: str) -> Any | None:
+        try:
+            with self._path(deliverable).open("rb") as handle:
+                stored_key, value = pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
+            return None
+        return value if stored_key == key else None
+
+    def put(self, deliverable: str, key: str, value: Any) -> None:
+        try:
+            _write_atomic(
+                self._path(deliverable),
+                pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL),
+            )
+        except OSError:
+            pass  # a read-only checkout builds without a cache
+
+
+class FitCache:
+    """Fit decisions by case content: `get`/`put` a `Fit` for a case's model."""
+
+    def __init__(self, root: Path, layout_key: str) -> None:
+        self.path = root / CACHE_DIR / "fit.json"
+        self.layout_key = layout_key
+        self.entries: dict[str, list[Any]] = {}
+        self.dirty = False
+        try:
+            self.entries = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def key(self, spread: m.CaseSpread) -> str:
+        digest = hashlib.sha256(toolkit_digest().encode())
+        digest.update(self.layout_key.encode())
+        digest.update(
+            repr(
+                m.CaseSpread(
+                    spread.case_id,
+                    spread.title,
+                    spread.place,
+                    spread.pages,
+                    spread.loc,
+                    spread.anchor,
+                )
+            ).encode()
+        )
+        return digest.hexdigest()
+
+    def get(self, spread: m.CaseSpread) -> m.Fit | None:
+        entry = self.entries.get(self.key(spread))
+        if not entry:
+            return None
+        step, size, leading, overflow = entry
+        return m.Fit(
+            int(step), float(size), float(leading), tuple((int(p), float(v)) for p, v in overflow)
+        )
+
+    def put(self, spread: m.CaseSpread, fit: m.Fit) -> None:
+        self.entries[self.key(spread)] = [
+            fit.step,
+            fit.body_size,
+            fit.leading,
+            [list(o) for o in fit.overflow],
+        ]
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        try:
+            _write_atomic(self.path, json.dumps(self.entries, ensure_ascii=False).encode("utf-8"))
+        except OSError:
+            pass
