@@ -14,6 +14,7 @@ Entries are written atomically; a damaged or unreadable entry is treated as a mi
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -87,13 +88,12 @@ class DeliverableCache:
         return value if stored_key == key else None
 
     def put(self, deliverable: str, key: str, value: Any) -> None:
-        try:
+        # a read-only checkout builds without a cache
+        with contextlib.suppress(OSError):
             _write_atomic(
                 self._path(deliverable),
                 pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL),
             )
-        except OSError:
-            pass  # a read-only checkout builds without a cache
 
 
 class FitCache:
@@ -147,7 +147,7 @@ class FitCache:
     def save(self) -> None:
         if not self.dirty:
             return
-        try:
+        if len(self.entries) > 5000:  # keep the file small: old decisions are cheap to redo
+            self.entries = dict(list(self.entries.items())[-2000:])
+        with contextlib.suppress(OSError):
             _write_atomic(self.path, json.dumps(self.entries, ensure_ascii=False).encode("utf-8"))
-        except OSError:
-            pass
