@@ -58,6 +58,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E111": (Severity.ERROR, "id とファイル名が一致しません"),
     "E112": (Severity.ERROR, "画像ファイルを読めません"),
     "E113": (Severity.ERROR, "id が重複しています"),
+    "W114": (Severity.WARNING, "画像の解像度が印刷には足りません"),
     # Markdown
     "E201": (Severity.ERROR, "HTML は書けません"),
     "E202": (Severity.ERROR, "相互参照の参照先がありません"),

@@ -20,6 +20,7 @@ from kumihan.layout.spec import Layout, load_layout
 from kumihan.load.content import Content, load_content
 from kumihan.transforms.fit import FitStore, Measurer, fit_cases
 from kumihan.transforms.glyphs import check_glyphs
+from kumihan.transforms.images import check_images
 from kumihan.transforms.normalise import normalise_document
 from kumihan.transforms.numbering import number_document
 from kumihan.transforms.toc import fill_toc
@@ -88,6 +89,9 @@ def prepare(
     document = resolve_refs(document, diagnostics)
     document = fill_toc(document)
     check_glyphs(document, fonts, layout.styles["body"].face, diagnostics, strict=strict)
+    check_images(
+        document, root / "assets", layout.page.frame_width, layout.print.min_ppi, diagnostics
+    )
     document = fit_cases(document, layout, measurer, diagnostics, strict=strict, store=fit_store)
     return Prepared(deliverable, layout, document, source_date(content))
 

@@ -60,9 +60,7 @@ def _cell(
 class Includes:
     """Resolves include names against one `Content` and layout."""
 
-    def __init__(
-        self, content: Content, layout: Layout, diagnostics: Diagnostics
-    ) -> None:
+    def __init__(self, content: Content, layout: Layout, diagnostics: Diagnostics) -> None:
         self.content = content
         self.layout = layout
         self.diag = diagnostics
@@ -425,7 +423,16 @@ class Includes:
             rows.append(m.TableRow(cells))
         if not rows:
             return []
-        return [m.Table(tuple(rows), inc.loc, header_rows=0, widths=(1.0, 1.0), numbered=False, role="card-grid")]
+        return [
+            m.Table(
+                tuple(rows),
+                inc.loc,
+                header_rows=0,
+                widths=(1.0, 1.0),
+                numbered=False,
+                role="card-grid",
+            )
+        ]
 
 
 def chart_figure(survey: Survey, question: Question, loc: SourceLoc) -> m.Figure:

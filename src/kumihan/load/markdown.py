@@ -169,7 +169,9 @@ class _Walker:
             for fn in node.children:
                 label = str(fn.meta.get("label", fn.meta.get("id", "")))
                 body = [c for c in fn.children if c.type != "footnote_anchor"]
-                self.footnotes.append(m.FootnoteDef(label, self.blocks(body), self.loc(fn)))
+                # the footnote token has no line map; its first paragraph has
+                where = self.loc(body[0]) if body else self.loc(fn)
+                self.footnotes.append(m.FootnoteDef(label, self.blocks(body), where))
             return None
         self.diag.add(self.loc(node), "E208", f"この書き方（{kind}）には対応していません", "")
         return None

@@ -44,8 +44,13 @@ class FaceMetrics:
 def _cache_file(path: Path) -> Path:
     """Where the widths of a font file are cached (keyed by path, size and mtime)."""
     stat = path.stat()
-    key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|1".encode()).hexdigest()[:24]
-    base = Path(os.environ.get("KUMIHAN_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kumihan")
+    key = hashlib.sha256(
+        f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|1".encode()
+    ).hexdigest()[:24]
+    base = Path(
+        os.environ.get("KUMIHAN_CACHE")
+        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kumihan"
+    )
     return base / f"font-{path.stem}-{key}.pickle"
 
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+from docx.oxml.ns import qn
 
 from kumihan import model as m
 from kumihan.layout.spec import Layout
@@ -34,6 +37,16 @@ def line_break_lists(layout: Layout) -> tuple[str, str]:
     return before, after
 
 
+def superscript_style(word: Any, style_id: str | None) -> None:
+    """Make the footnote-mark character style superscript (StyleDef has no such field)."""
+    if not style_id:
+        return
+    for style in word.styles.element.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) == style_id:
+            rpr = oxml.run_properties(style)
+            oxml.insert_in_order(rpr, oxml.new_element("w:vertAlign", {"w:val": "superscript"}))
+
+
 def render_docx(
     doc: m.Document, layout: Layout, root: Path, record: PageRecord, created: datetime
 ) -> bytes:
@@ -44,6 +57,7 @@ def render_docx(
     for part in doc.parts:
         list_styles_needed(part.blocks, styles, layout)
     word = new_document(styles.map.defs, fonts=font_decls(layout, assets / "fonts"))
+    superscript_style(word, styles.map.ids.get("footnote-mark"))
     settings = word.settings.element
     before, after = line_break_lists(layout)
     oxml.configure_japanese(

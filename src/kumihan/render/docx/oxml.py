@@ -805,8 +805,12 @@ def set_cell_margins(
 
 
 def set_cell_margins_of(
-    cell: _Cell, *, top: float | None = None, left: float | None = None,
-    bottom: float | None = None, right: float | None = None,
+    cell: _Cell,
+    *,
+    top: float | None = None,
+    left: float | None = None,
+    bottom: float | None = None,
+    right: float | None = None,
 ) -> None:
     """w:tcMar: margins of one cell, in points (sides left None keep the table's)."""
     mar = child(_tc_pr(cell), "w:tcMar")

@@ -30,7 +30,7 @@ from kumihan.render.pdf.color import cmyk_to_rgb
 from kumihan.transforms.fit import fit_steps, fitted_layout
 from kumihan.typeset.types import Color
 
-CHARACTER_ROLES = ("strong", "emph", "link")
+CHARACTER_ROLES = ("strong", "emph", "link", "footnote-mark")
 ALIGN = {"justify": "both", "left": "left", "center": "center", "right": "right"}
 
 

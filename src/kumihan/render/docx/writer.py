@@ -337,7 +337,9 @@ class DocxWriter:
                     oxml.add_external_link(paragraph, node.url, text, link_style)
             elif isinstance(node, m.FootnoteRef):
                 run = paragraph.add_run(str(node.number or "?"))
-                run.font.superscript = True
+                mark = self.map.ids.get("footnote-mark")
+                if mark:
+                    run.style = self.style(mark, 2)
             elif isinstance(node, m.Ref):
                 self.ref(paragraph, node)
 
