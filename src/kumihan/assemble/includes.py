@@ -147,7 +147,7 @@ class Includes:
                     )
                 )
             rows.append(m.TableRow(tuple(cells)))
-        widths = (3.2,) + (1.0,) * len(months)
+        widths = (2.6,) + (1.0,) * len(months)
         return [
             m.Table(
                 tuple(rows),

@@ -571,7 +571,7 @@ class DocxWriter:
     def box(self, container: Container, block: m.Box) -> None:
         style = self.layout.boxes.get(block.kind) or self.layout.boxes["note"]
         frame = self.frame_width()
-        if style.space_before or self.break_next:
+        if style.space_before or self.break_next:  # a table cannot carry a page break itself
             self.gap(container, style.space_before)
         table = container.add_table(1, 1)
         oxml.set_column_widths(table, [frame])

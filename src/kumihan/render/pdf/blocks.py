@@ -87,13 +87,16 @@ class FlowableBuilder:
         if isinstance(block, m.Quote):
             return self.blocks(block.blocks, list_role="quote")
         if isinstance(block, m.Box):
-            return [self.box(block)]
+            box = self.box(block)
+            return spaced(box, box.box.space_before, box.box.space_after)
         if isinstance(block, m.Band):
-            return [self.band(block)]
+            return spaced(self.band(block), *self.layout.space("band"))
         if isinstance(block, m.Placeholder):
             style = self.style("placeholder")
             height = max(1, block.lines) * self.style("body").leading
-            return [Placeholder(block.label, height, style, self.ctx)]
+            return spaced(
+                Placeholder(block.label, height, style, self.ctx), *self.layout.space("placeholder")
+            )
         if isinstance(block, m.PageBreak):
             return [PageBreak()]
         if isinstance(block, m.Toc):
@@ -242,15 +245,14 @@ class FlowableBuilder:
         elif block.missing or not block.image:
             label = self.layout.labels.get("figure-placeholder", "図版準備中")
             text = m.plain_text(block.caption.content) if block.caption else ""
-            out.append(
-                Placeholder(
-                    f"{label}：{text}" if text else label,
-                    width * 0.42,
-                    self.style("placeholder"),
-                    self.ctx,
-                    detail=f"assets/{block.image}",
-                )
+            frame = Placeholder(
+                f"{label}：{text}" if text else label,
+                width * 0.42,
+                self.style("placeholder"),
+                self.ctx,
+                detail=f"assets/{block.image}",
             )
+            out.extend(spaced(frame, *self.layout.space("placeholder")))
         else:
             try:
                 path = self.ctx.assets / block.image
@@ -270,14 +272,10 @@ class FlowableBuilder:
                     )
                 )
             except ImageProblem as problem:
-                out.append(
-                    Placeholder(
-                        f"画像を読めません：{problem}",
-                        width * 0.3,
-                        self.style("placeholder"),
-                        self.ctx,
-                    )
+                frame = Placeholder(
+                    f"画像を読めません：{problem}", width * 0.3, self.style("placeholder"), self.ctx
                 )
+                out.extend(spaced(frame, *self.layout.space("placeholder")))
         if caption_role != "caption" and block.caption is not None:
             out.append(self.para(block.caption.content, caption_role))
         out.extend(self.source(block.caption, block.credit))
@@ -332,7 +330,7 @@ class FlowableBuilder:
                 line.append("")
             data.append(line[:columns])
         if block.role in ("case-aside", "card-grid"):
-            return [*out, self.aside(block, col_widths)]
+            return [*out, *spaced(self.aside(block, col_widths), *self.layout.space("aside"))]
         rule = self.layout.colors.get("rule", (0.0, 0.0, 0.0, 1.0))
         commands += [
             ("GRID", (0, 0), (-1, -1), 0.5, self._color(rule)),
@@ -352,8 +350,7 @@ class FlowableBuilder:
             hAlign="CENTER",
         )
         table.setStyle(TableStyle(commands))
-        table.spaceBefore, table.spaceAfter = self.layout.space("table")
-        out.append(table)
+        out.extend(spaced(table, *self.layout.space("table")))
         out.extend(self.source(block.caption))
         if caption:
             caption[0].keepWithNext = True
@@ -385,7 +382,6 @@ class FlowableBuilder:
                 ]
             )
         )
-        table.spaceBefore, table.spaceAfter = self.layout.space("aside")
         return table
 
     def cell(self, cell: m.TableCell, role: str, width: float) -> list[Flowable]:
@@ -415,9 +411,7 @@ class FlowableBuilder:
         color = self.layout.colors.get(
             "band", self.layout.colors.get("accent", (0.85, 0.35, 0.0, 0.0))
         )
-        band = Band(paragraphs, self.ctx, color)
-        band.spaceBefore, band.spaceAfter = self.layout.space("band")
-        return band
+        return Band(paragraphs, self.ctx, color)
 
     def toc(self, block: m.Toc) -> list[Flowable]:
         out: list[Flowable] = [
@@ -477,6 +471,21 @@ class FlowableBuilder:
         # the last FixedPage fills its frame, so whatever follows starts on a new page
         out.append(SwitchTemplate(None))
         return out
+
+
+def spaced(flowable: Flowable, before: float, after: float) -> list[Flowable]:
+    """A table-like block with its space as fixed spacers, as the DOCX writes it: Word has
+    no space before or after a table, so both formats use spacer paragraphs of exactly
+    these heights (at least 1 pt after: Word needs a paragraph between two tables)."""
+    flowable.spaceBefore = flowable.spaceAfter = 0.0
+    out: list[Flowable] = []
+    if before > 0:
+        lead = VSpace(before)
+        lead.keepWithNext = True  # a caption above stays with the block, through the spacer
+        out.append(lead)
+    out.append(flowable)
+    out.append(VSpace(max(1.0, after)))
+    return out
 
 
 class CaseMarker(Flowable):  # type: ignore[misc]

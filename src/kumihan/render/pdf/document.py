@@ -22,7 +22,7 @@ from reportlab.platypus.flowables import Flowable
 from kumihan import model as m
 from kumihan.layout.spec import HeaderFooter, Layout
 from kumihan.render.pdf.context import RenderContext
-from kumihan.render.pdf.flowables import keep_with_next
+from kumihan.render.pdf.flowables import VSpace, keep_with_next
 from kumihan.render.pdf.furniture import trim_origin
 from kumihan.transforms.numbers import roman
 
@@ -362,5 +362,11 @@ def story_for(parts: Sequence[tuple[m.Part, list[Flowable]]]) -> list[Flowable]:
     story: list[Flowable] = []
     for index, (part, flowables) in enumerate(parts):
         story.append(PartStart(part, first=index == 0))
-        story.extend(keep_with_next(flowables))
+        bound = keep_with_next(flowables)
+        if bound and (index == 0 or part.start != "continue") and bound[0].getSpaceBefore() > 0:
+            # Word keeps a paragraph's space before at the top of a new section's first
+            # page (it drops it only after a natural page break); so do we
+            story.append(VSpace(bound[0].getSpaceBefore()))
+            bound[0].spaceBefore = 0.0
+        story.extend(bound)
     return story

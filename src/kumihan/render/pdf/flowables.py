@@ -358,8 +358,7 @@ class Boxed(Flowable):  # type: ignore[misc]
         self.title = title
         self.footer = footer
         self.open_top, self.open_bottom = open_top, open_bottom
-        self.spaceBefore = 0.0 if open_top else box.space_before
-        self.spaceAfter = 0.0 if open_bottom else box.space_after
+        self.spaceBefore = self.spaceAfter = 0.0  # spacers around the box carry its space
         self.width = self.height = 0.0
         self._placed: list[_Placed] = []
 
