@@ -177,6 +177,8 @@ def check_pdf(path: Path | str, kinsoku: Kinsoku = "general") -> list[Violation]
     with pdfplumber.open(str(path)) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             for block in pdf_blocks(page):
+                if all(_FOLIO.fullmatch(line.text) for line in block):
+                    continue  # a column of page numbers (contents, folios), not running text
                 found.extend(check_lines([line.text for line in block], kinsoku, page=number))
     return found
 
@@ -209,6 +211,8 @@ def pdf_blocks(page: Any) -> list[list[PdfLine]]:
 
 
 Char = dict[str, Any]
+LIST_MARKERS = frozenset("・■□●○◆◇▶▷－-※")
+_FOLIO = re.compile(r"[0-9ivxlcdm]{1,4}")
 _LEADER = re.compile(r"(?:\. ?){4,}|[・·]{4,}|[…‥]{3,}")  # dot leaders of a TOC entry
 Rulings = list[tuple[float, float, float]]  # rulings: (position, from, to)
 
@@ -245,6 +249,18 @@ def _cut_row(row: list[Char], base: float, vertical: Rulings) -> list[list[Char]
 
 
 def _pdf_line(chars: list[Char], base: float) -> PdfLine:
+    # a list item's bullet hangs in the indent, apart from its text: it is not part of the
+    # line the kinsoku rules judge (・ as a bullet is not the middle dot of cl-05)
+    if (
+        len(chars) > 1
+        and chars[0]["text"] in LIST_MARKERS
+        and (
+            chars[1]["x0"] - chars[0]["x1"] >= 0.1 * chars[0]["size"]
+            # an item opening with 「 or 【 sets the bracket 天付き, into the bullet's gap
+            or chars[1]["text"] in OPENING
+        )
+    ):
+        chars = chars[1:]
     first = chars[0]
     left = first["x0"]
     if first["text"] in OPENING and first["x1"] - first["x0"] >= 0.9 * first["size"]:
