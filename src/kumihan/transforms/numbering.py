@@ -46,6 +46,9 @@ class _Counter:
             )
             if self.by_chapter:
                 self.figures = 0
+            # sections count afresh under every chapter, numbered or not (資料編 1., 2. …)
+            for deeper in range(2, len(self.levels)):
+                self.levels[deeper] = 0
         if block.role or not block.numbered:
             return replace(block, anchor=anchor)
         level = block.level
