@@ -16,6 +16,7 @@ from kumihan.layout.spec import Layout
 from kumihan.load.markdown import parse_inline, text_blocks
 from kumihan.load.records import BlockRec, CaseRecord, FigureRec, Txt, missing_sections
 from kumihan.transforms.dates import format_date
+from kumihan.transforms.walk import iter_blocks
 
 PAGE_ROLES = ("overview", "history", "approach", "features")
 
@@ -375,13 +376,8 @@ def build_case(
 
 
 def _figures(blocks: tuple[m.Block, ...]) -> list[m.Figure]:
-    out: list[m.Figure] = []
-    for block in blocks:
-        if isinstance(block, m.Figure):
-            out.append(block)
-        elif isinstance(block, m.Box):
-            out.extend(_figures(block.blocks))
-    return out
+    """Every figure on a page, also inside boxes and the photo-beside-text rows."""
+    return [b for b in iter_blocks(blocks) if isinstance(b, m.Figure)]
 
 
 def interview_line(record: CaseRecord, layout: Layout) -> str:
