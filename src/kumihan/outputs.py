@@ -28,11 +28,19 @@ def output_lock(out_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def stage(out_dir: Path, name: str, data: bytes) -> Path:
     """Write `data` to a temporary file beside its destination; return the temporary path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=out_dir)
     try:
+        # mkstemp makes the file private (0600); outputs are shared like any new file
+        os.fchmod(handle, 0o666 & ~_umask())
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()

@@ -260,6 +260,14 @@ class _Walker:
                     "ファイルを assets/ に置くか、パスを直してください。"
                     "図がまだない原稿なら front matter に status: draft と書くと枠だけ表示します。",
                 )
+            else:
+                # a draft shows a frame, but the editor is still told (and --strict refuses it)
+                self.diag.add(
+                    loc,
+                    "W108",
+                    f"assets/{src} がありません（枠を表示します）",
+                    "画像ファイルを assets/ に置くか、パスを直してください。--strict ではエラーになります。",
+                )
         return m.Figure(
             loc=loc,
             caption=m.Caption(caption) if caption else None,

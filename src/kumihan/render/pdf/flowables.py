@@ -407,7 +407,8 @@ class Boxed(Flowable):  # type: ignore[misc]
                 self._copy(head, open_top=self.open_top, open_bottom=True),
                 self._copy(tail, open_top=True, open_bottom=self.open_bottom),
             ]
-        return [self]
+        # everything fits: nothing to split (a table cell splitter expects two parts or none)
+        return []
 
     def _copy(self, children: list[Flowable], *, open_top: bool, open_bottom: bool) -> Boxed:
         # the title and footer already sit in `children` when split; keep them out of the copy
