@@ -70,6 +70,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E208": (Severity.ERROR, "囲み（::: ）の書き方が違います"),
     "E209": (Severity.ERROR, "脚注の参照先がありません"),
     "E210": (Severity.ERROR, "ラベルが重複しています"),
+    "E211": (Severity.ERROR, "画像の書き方が違います"),
     # characters
     "E301": (Severity.ERROR, "フォントにない文字です"),
     "W301": (Severity.WARNING, "フォントにない文字を代替フォントで表示します"),

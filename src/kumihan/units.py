@@ -27,17 +27,19 @@ def to_points(value: str | float | int, em: float | None = None) -> float:
     A bare number is taken as points. "em" needs the font size `em`.
     """
     if isinstance(value, bool):
-        raise LengthError(f"not a length: {value!r}")
+        raise LengthError(f"「{value}」は長さとして読めません")
     if isinstance(value, int | float):
         return float(value)
     match = _LENGTH.match(value)
     if not match:
-        raise LengthError(f"not a length: {value!r} (write e.g. 10.5pt, 3mm, 1em)")
+        raise LengthError(f"「{value}」は長さとして読めません（単位は pt、mm、em）")
     number = float(match.group(1))
     unit = (match.group(2) or "pt").lower()
     if unit == "em":
         if em is None:
-            raise LengthError(f"{value!r}: 'em' needs a font size here; use pt or mm")
+            raise LengthError(
+                f"「{value}」: ここでは em が使えません（文字の大きさが決まっていません）"
+            )
         return number * em
     return number * _UNITS[unit]
 

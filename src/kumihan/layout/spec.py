@@ -256,6 +256,13 @@ class _LayoutReader:
                 probe = probe.rpartition(".")[0]
         return SourceLoc(self.sources[0].file, 1)
 
+    def key_loc(self, path: str) -> SourceLoc:
+        """Where the key introducing `path` is written (a misspelt key is pointed at)."""
+        for source in self.sources:
+            if path in source.key_locs:
+                return source.key_locs[path]
+        return self.loc(path)
+
     def length(self, value: Any, path: str, em: float | None = None, default: float = 0.0) -> float:
         if value is None:
             return default
@@ -292,7 +299,7 @@ class _LayoutReader:
             if key not in known:
                 near = difflib.get_close_matches(str(key), known, n=1, cutoff=0.5)
                 self.diag.add(
-                    self.loc(f"{path}.{key}" if path else str(key)),
+                    self.key_loc(f"{path}.{key}" if path else str(key)),
                     "E503",
                     f"「{key}」というレイアウト項目はありません",
                     f"「{near[0]}」の書き間違いではありませんか。"

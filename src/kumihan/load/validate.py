@@ -120,8 +120,14 @@ def _report(error: ValidationError, located: Located, diagnostics: Diagnostics) 
         missing = (
             str(error.message).split("'")[1] if "'" in error.message else str(error.validator_value)
         )
+        # the field names what is absent (tools read it); the location is its parent's
+        missing_path = f"{path}.{missing}" if path else missing
         diagnostics.add(
-            loc, "E104", f"「{missing}」がありません", f"{missing}: を書き加えてください。", path
+            loc,
+            "E104",
+            f"「{missing}」がありません",
+            f"{missing}: を書き加えてください。",
+            missing_path,
         )
         return
     if kind == "type":
@@ -199,7 +205,13 @@ def _report(error: ValidationError, located: Located, diagnostics: Diagnostics) 
             path,
         )
         return
-    diagnostics.add(loc, "E105", error.message, "", path)
+    diagnostics.add(
+        loc,
+        "E105",
+        f"値が記録の形に合いません（{error.message}）",
+        "spec の content-formats.md にある書き方に合わせてください。",
+        path,
+    )
 
 
 def _type_hint(wanted: object, value: object) -> str:

@@ -21,9 +21,41 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kumihan.diagnostics import Diagnostics, SourceLoc
+from kumihan.load.controls import report_controls
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000  # values built, aliases counted every time they are expanded
+MAX_DEPTH = 64  # nesting of mappings and lists; no record comes near it
+
+# PyYAML's problem texts → what an editor reads. Matched by substring, first match wins;
+# the original English stays in the message for anyone searching the web for it.
+_PROBLEMS_JA: tuple[tuple[str, str], ...] = (
+    ("mapping values are not allowed", "値の途中に「: 」（コロンと空白）があり、キーと読めません"),
+    ("could not find expected ':'", "キーの後の「:」が見つかりません"),
+    ("cannot start any token", "ここに書けない文字があります（タブ文字や記号）"),
+    ("found unexpected end of stream", "引用符や括弧が閉じられないままファイルが終わりました"),
+    ("found unknown escape character", "\\ の後に使えない文字があります"),
+    ("expected <block end>", "インデント（字下げ）が揃っていません"),
+    ("did not find expected key", "インデントが揃っていないか、キーが抜けています"),
+    ("did not find expected '-'", "リストの「- 」の位置が揃っていません"),
+    ("expected a single document", "一つのファイルに文書（---）が二つ以上あります"),
+    ("but found another document", "一つのファイルに文書（---）が二つ以上あります"),
+    ("found undefined alias", "定義されていないエイリアス（*）があります"),
+    ("found duplicate anchor", "同じ名前のアンカー（&）が二つあります"),
+    ("expected ',' or ']'", "[ ] の括弧が閉じられていません"),
+    ("expected ',' or '}'", "{ } の括弧が閉じられていません"),
+    ("unacceptable character", "ファイルに使えない制御文字が含まれています"),
+    ("found a tab character", "インデントにタブ文字があります"),
+)
+
+
+def _problem_in_japanese(problem: str) -> str:
+    """PyYAML's English problem text → a Japanese sentence that keeps the original."""
+    for needle, japanese in _PROBLEMS_JA:
+        if needle in problem:
+            return f"{japanese}（YAML: {problem}）"
+    return f"YAML として読めません（{problem}）"
+
 
 _SAFE_TAGS = {
     "tag:yaml.org,2002:str",
@@ -79,8 +111,10 @@ def _child(path: str, key: object) -> str:
 
 
 class _Builder:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, diagnostics: Diagnostics, line_offset: int = 0) -> None:
         self.file = file
+        self.diagnostics = diagnostics
+        self.line_offset = line_offset
         self.count = 0
         self.located = Located(None, file)
         self._constructor = yaml.SafeLoader("")  # only used to read scalar values
@@ -89,8 +123,14 @@ class _Builder:
         mark = node.start_mark
         return SourceLoc(self.file, mark.line + 1, mark.column + 1)
 
-    def build(self, node: Node, path: str) -> Any:
+    def build(self, node: Node, path: str, depth: int = 0) -> Any:
         self.count += 1
+        if depth > MAX_DEPTH:
+            raise _Refused(
+                self.at(node),
+                f"入れ子が深すぎます（{MAX_DEPTH} 段を超えています）",
+                "記録の形（content-formats.md）どおりの浅い構造で書いてください。",
+            )
         if self.count > MAX_NODES:
             raise _Refused(
                 self.at(node),
@@ -109,9 +149,11 @@ class _Builder:
             loc = SourceLoc(self.file, loc.line + 1, 1)
         self.located.locs[path] = loc
         if isinstance(node, ScalarNode):
-            return self.scalar(node)
+            return self.scalar(node, loc, path)
         if isinstance(node, SequenceNode):
-            return [self.build(item, _child(path, i)) for i, item in enumerate(node.value)]
+            return [
+                self.build(item, _child(path, i), depth + 1) for i, item in enumerate(node.value)
+            ]
         if isinstance(node, MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -138,15 +180,21 @@ class _Builder:
                     )
                 child = _child(path, key_text)
                 self.located.key_locs[child] = self.at(key_node)
-                result[key_text] = self.build(value_node, child)
+                result[key_text] = self.build(value_node, child, depth + 1)
             self.located.locs.pop(_child(path, "__key__"), None)
             return result
         raise _Refused(self.at(node), "読めない値です", "")  # pragma: no cover
 
-    def scalar(self, node: ScalarNode) -> Any:
+    def scalar(self, node: ScalarNode, loc: SourceLoc, path: str) -> Any:
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value  # dates stay text; the schema checks their form
-        return self._constructor.construct_object(node, deep=True)
+        value = self._constructor.construct_object(node, deep=True)
+        if isinstance(value, str):
+            # titles and places print as they are: a bidi mark would reorder them
+            quoted = 1 if node.style in ("'", '"') else 0
+            start = SourceLoc(self.file, loc.line + self.line_offset, loc.col + quoted)
+            value = report_controls(value, start, self.diagnostics, path.replace(".__key__", ""))
+        return value
 
 
 def parse_yaml(
@@ -156,7 +204,7 @@ def parse_yaml(
 
     `line_offset` shifts reported lines (front matter inside a Markdown file).
     """
-    builder = _Builder(file)
+    builder = _Builder(file, diagnostics, line_offset)
     try:
         loader = yaml.SafeLoader(text)
         try:
@@ -171,14 +219,26 @@ def parse_yaml(
         diagnostics.add(
             SourceLoc(file, line, col),
             "E101",
-            f"{problem}" + (f"（{exc.context}）" if exc.context else ""),
+            _problem_in_japanese(problem + (f"; {exc.context}" if exc.context else "")),
             "インデント、コロンの後の空白、引用符の対応を確かめてください。"
             '「: 」を含む文は "..." で囲むか | を使った複数行の書き方にしてください。',
         )
         return None
     except yaml.YAMLError as exc:
         diagnostics.add(
-            SourceLoc(file, 1 + line_offset, 0), "E101", str(exc), "YAML として読めません。"
+            SourceLoc(file, 1 + line_offset, 0),
+            "E101",
+            _problem_in_japanese(str(exc)),
+            "ファイルを UTF-8 のテキストとして保存し直し、制御文字を消してください。",
+        )
+        return None
+    except RecursionError:
+        # PyYAML composes nested nodes recursively: a few hundred `[` exhaust the stack
+        diagnostics.add(
+            SourceLoc(file, 1 + line_offset, 1),
+            "E109",
+            "入れ子が深すぎて読めません",
+            "記録の形（content-formats.md）どおりの浅い構造で書いてください。",
         )
         return None
     if node is None:
