@@ -22,6 +22,9 @@ class _Counter:
         self.layout = layout
         self.levels = [0] * 7
         self.figures = 0
+        # figures outside numbered chapters (事業概要, 資料編) share one running count, so
+        # 図表1 names one figure of the whole report
+        self.flat_figures = 0
         self.auto = 0
         self.in_numbered_chapter = False
         self.flat_format = layout.numbering.get("figure-flat", "図表{n}")
@@ -62,13 +65,12 @@ class _Counter:
     def caption(self, block: m.Figure | m.Table) -> m.Figure | m.Table:
         if block.caption is None or not block.numbered:
             return block
-        self.figures += 1
-        pattern = (
-            self.figure_format
-            if self.in_numbered_chapter or not self.by_chapter
-            else self.flat_format
-        )
-        number = render_number(pattern, self.figures, self.levels[1])
+        if self.in_numbered_chapter or not self.by_chapter:
+            self.figures += 1
+            number = render_number(self.figure_format, self.figures, self.levels[1])
+        else:
+            self.flat_figures += 1
+            number = render_number(self.flat_format, self.flat_figures, self.levels[1])
         anchor = block.anchor
         if not anchor:
             self.auto += 1

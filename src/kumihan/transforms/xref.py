@@ -35,24 +35,48 @@ def targets(doc: m.Document) -> dict[str, str]:
 
 
 def resolve_refs(doc: m.Document, diagnostics: Diagnostics) -> m.Document:
-    """Fill every `Ref`; report unknown targets with the nearest known anchor."""
+    """Fill every `Ref`; report unknown targets — of refs and of ``#anchor`` links — with
+    the nearest known anchor."""
     known = targets(doc)
+
+    def hint_for(target: str) -> str:
+        near = difflib.get_close_matches(target, list(known), n=1, cutoff=0.6)
+        if near:
+            return f"「{near[0]}」ではありませんか。"
+        return "見出しに {#sec:…}、図に {#fig:…} を付けて参照先を作ってください。"
+
+    def check_links(block: m.Block) -> m.Block:
+        # a Link has no location of its own: report it at its block's
+        def check(node: m.Inline) -> m.Inline:
+            if isinstance(node, m.Link) and node.url.startswith("#"):
+                target = node.url[1:]
+                if target not in known:
+                    diagnostics.add(
+                        block.loc,
+                        "E202",
+                        f"リンク先「#{target}」がありません",
+                        hint_for(target),
+                    )
+                    return _unlinked(node)
+            return node
+
+        return map_block_inlines(block, check)
 
     def fill(node: m.Inline) -> m.Inline:
         if not isinstance(node, m.Ref):
             return node
         text = known.get(node.target)
         if text is None:
-            near = difflib.get_close_matches(node.target, list(known), n=1, cutoff=0.6)
             diagnostics.add(
-                node.loc,
-                "E202",
-                f"参照先「{node.target}」がありません",
-                f"「{near[0]}」ではありませんか。"
-                if near
-                else "見出しに {#sec:…}、図に {#fig:…} を付けて参照先を作ってください。",
+                node.loc, "E202", f"参照先「{node.target}」がありません", hint_for(node.target)
             )
             return replace(node, text="??")
         return replace(node, text=text, anchor=node.target)
 
-    return map_document(doc, lambda block: map_block_inlines(block, fill))
+    checked = map_document(doc, check_links)
+    return map_document(checked, lambda block: map_block_inlines(block, fill))
+
+
+def _unlinked(link: m.Link) -> m.Link:
+    """The link's text kept, pointing nowhere the renderers would have to resolve."""
+    return replace(link, url="")
