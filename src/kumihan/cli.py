@@ -280,9 +280,11 @@ def case_fits(document: m.Document) -> dict[str, str]:
             pages = "、".join(f"{page}ページ目 {points:.0f}pt" for page, points in fit.overflow)
             verdicts[block.case_id] = f"はみ出し（{fit.body_size:g}pt でも {pages}）"
         elif fit.step:
-            verdicts[block.case_id] = f"{fit.body_size:g}pt に縮小して収まる"
+            verdicts[block.case_id] = (
+                f"{fit.body_size:g}pt・行送り{fit.leading:g}pt に縮小して収まる"
+            )
         else:
-            verdicts[block.case_id] = f"収まる（{fit.body_size:g}pt）"
+            verdicts[block.case_id] = f"収まる（{fit.body_size:g}pt・行送り{fit.leading:g}pt）"
     return verdicts
 
 

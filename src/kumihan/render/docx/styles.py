@@ -236,7 +236,7 @@ class StyleSheetBuilder:
                 if base is None or not base.docx:
                     continue
                 style = fitted.styles[role]
-                name = f"{base.docx} {style.size:g}pt"
+                name = f"{base.docx} {step_label(style)}"
                 sid = f"{custom_id(role)}Fit{step}"
                 definition = self.style_def(
                     role, style, name=name, style_id=sid, based_on=self.map.ids[role]
@@ -259,7 +259,7 @@ class StyleSheetBuilder:
         name = (
             base_name
             if (marker == "・" and depth == 0 and not step and base_name in ("List Bullet",))
-            else f"{base_name} {marker.strip() or '字下げ'}{depth + 1 if depth else ''}{f' {style.size:g}pt' if step else ''}"
+            else f"{base_name} {marker.strip() or '字下げ'}{depth + 1 if depth else ''}{f' {step_label(style)}' if step else ''}"
         )
         list_def = ListDef(num_fmt="bullet", text=marker or "・", left_pt=left, hanging_pt=width)
         if name == base_name:
@@ -312,3 +312,9 @@ def font_decls(layout: Layout, fonts_dir: Path) -> list[FontDecl]:
             fonts_dir / face.file, name=name, alt_name=face.docx_alt or None, family=family
         )
     return list(seen.values())
+
+
+def step_label(style: Style) -> str:
+    """How a fitted style is named after its base: size and leading, since two fit steps
+    may share a size ("事例本文 9pt・行送り13.5pt")."""
+    return f"{style.size:g}pt・行送り{style.leading:g}pt"

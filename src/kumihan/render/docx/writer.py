@@ -460,7 +460,7 @@ class DocxWriter:
         before, after = self.layout.space("table")
         if before:
             self.gap(container, before)
-        table = container.add_table(len(block.rows), columns)
+        table = self.new_table(container, len(block.rows), columns)
         table.style = self.style("TableGrid", 3)
         oxml.set_column_widths(table, widths)
         oxml.set_cell_margins(table, 2, 3, 2, 3)
@@ -491,6 +491,29 @@ class DocxWriter:
         self.gap(container, after)
         self.source(container, block.caption)
 
+    def new_table(self, container: Container, rows: int, cols: int) -> WordTable:
+        """A table in `container`. In a cell, python-docx follows the table with an empty,
+        unstyled paragraph (a cell must end with one); it is removed here and `close_cell`
+        adds a styled one only where the cell still needs it."""
+        table = container.add_table(rows, cols)
+        if isinstance(container, _Cell):
+            following = table._tbl.getnext()
+            if following is not None and following.tag == qn("w:p") and len(following) == 0:
+                following.getparent().remove(following)
+        return table
+
+    def close_cell(self, target: _Cell, role: str) -> None:
+        """End the cell with a paragraph, as Word requires: the cell's own style when it is
+        empty, else a 1 pt spacer after a nested table."""
+        last = target._tc[-1] if len(target._tc) else None
+        if last is not None and last.tag == qn("w:p"):
+            return
+        if not target.paragraphs and not target.tables:
+            self.para(target, role)
+            return
+        spacer = target.add_paragraph()
+        spacer.style = self.style(self.styles.gap_id(1.0))
+
     def cell(self, target: _Cell, cell: m.TableCell) -> None:
         role = "cell-head" if cell.header else "cell"
         first = target.paragraphs[0]
@@ -507,8 +530,7 @@ class DocxWriter:
                 self.inlines(paragraph, child.content)
             else:
                 self.block(target, child, "cell")
-        if not target.paragraphs:
-            self.para(target, role)
+        self.close_cell(target, role)
 
     def add_section(self, start: Any) -> Any:
         """A new section whose break sits in the last paragraph instead of a paragraph of
@@ -545,7 +567,7 @@ class DocxWriter:
         widths = [frame * w / sum(weights) for w in weights]
         if self.break_next:
             self.gap(container, self.layout.space("aside")[0])
-        table = container.add_table(len(block.rows), len(widths))
+        table = self.new_table(container, len(block.rows), len(widths))
         oxml.set_column_widths(table, widths)
         oxml.set_cell_margins(table, 0, 0, 0, 0)
         cells = [
@@ -564,8 +586,7 @@ class DocxWriter:
                 else:
                     self.block(target, child)
             self.width_override = saved
-            if not target.paragraphs:
-                self.para(target, "case-body")
+            self.close_cell(target, "case-body")
         self.gap(container, self.layout.space("aside")[1])
 
     def box(self, container: Container, block: m.Box) -> None:
@@ -573,7 +594,7 @@ class DocxWriter:
         frame = self.frame_width()
         if style.space_before or self.break_next:  # a table cannot carry a page break itself
             self.gap(container, style.space_before)
-        table = container.add_table(1, 1)
+        table = self.new_table(container, 1, 1)
         oxml.set_column_widths(table, [frame])
         pad = style.padding
         oxml.set_cell_margins(table, pad, pad, pad, pad)
@@ -597,8 +618,7 @@ class DocxWriter:
                 self.block(cell, child, style.body_style)
         if block.footer:
             self.inlines(self.para(cell, style.footer_style), block.footer)
-        if not cell.paragraphs:
-            self.para(cell, style.body_style)
+        self.close_cell(cell, style.body_style)
         self.gap(container, style.space_after)
 
     def placeholder(
@@ -608,7 +628,7 @@ class DocxWriter:
         before, after = self.layout.space("placeholder")
         if before or self.break_next:
             self.gap(container, before)
-        table = container.add_table(1, 1)
+        table = self.new_table(container, 1, 1)
         oxml.set_column_widths(table, [frame])
         oxml.set_table_borders(table, 6, "808080")
         oxml.set_row_height(table.rows[0], height, "exact")
@@ -623,7 +643,7 @@ class DocxWriter:
 
     def band(self, container: Container, block: m.Band) -> None:
         frame = self.layout.frame_size("case")[0]
-        table = container.add_table(1, 1)
+        table = self.new_table(container, 1, 1)
         oxml.set_column_widths(table, [frame])
         oxml.set_cell_margins(
             table, 0, 0, 8, 0
