@@ -10,7 +10,7 @@ so the summary and the report show the same numbers from one source.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import groupby
 
 from kumihan import model as m
@@ -19,7 +19,7 @@ from kumihan.diagnostics import Diagnostics, SourceLoc
 from kumihan.layout.spec import Layout
 from kumihan.load.content import Content
 from kumihan.load.markdown import text_blocks
-from kumihan.load.records import PolicySheet, Question, Survey
+from kumihan.load.records import PolicySheet, Question, Survey, Task
 from kumihan.transforms.dates import era_label, format_date
 
 INCLUDE_NAMES = (
@@ -55,6 +55,29 @@ def _cell(
         tuple(_p(line, loc, role) for line in text.split("\n")) if text else ()
     )
     return m.TableCell(blocks, colspan=colspan, align=align, header=header, fill=fill)
+
+
+def _schedule_cells(task: Task, months: Sequence[str], loc: SourceLoc) -> list[m.TableCell]:
+    """One task's month cells: a period is one shaded cell spanning its months, carrying its
+    label (and any mark that falls inside it); other months carry their mark or nothing."""
+    marks = dict(task.marks)
+    cells: list[m.TableCell] = []
+    index = 0
+    while index < len(months):
+        key = months[index]
+        period = next((p for p in task.periods if p.start <= key <= p.end), None)
+        if period is None:
+            cells.append(_cell(marks.get(key, ""), loc, align="center"))
+            index += 1
+            continue
+        span = 1
+        while index + span < len(months) and months[index + span] <= period.end:
+            span += 1
+        inside = [marks[k] for k in months[index : index + span] if k in marks]
+        text = "\n".join(t for t in (period.label, *inside) if t)
+        cells.append(_cell(text, loc, align="center", colspan=span, fill="accent-light"))
+        index += span
+    return cells
 
 
 class Includes:
@@ -134,19 +157,9 @@ class Includes:
         rows = [m.TableRow(tuple(year_row)), m.TableRow(tuple(month_row))]
         for task in project.tasks:
             label = f"【{task.name}】" + "".join(f"\n■ {step}" for step in task.steps)
-            cells = [_cell(label, loc)]
-            marks = dict(task.marks)
-            for key in project.months:
-                inside = any(p.start <= key <= p.end for p in task.periods)
-                cells.append(
-                    _cell(
-                        marks.get(key, ""),
-                        loc,
-                        align="center",
-                        fill="accent-light" if inside else "",
-                    )
-                )
-            rows.append(m.TableRow(tuple(cells)))
+            rows.append(
+                m.TableRow((_cell(label, loc), *_schedule_cells(task, project.months, loc)))
+            )
         widths = (2.6,) + (1.0,) * len(months)
         return [
             m.Table(
