@@ -329,7 +329,9 @@ class DocxWriter:
             elif isinstance(node, m.Link):
                 text = m.plain_text(node.children)
                 link_style = self.map.ids.get("link")
-                if node.url.startswith("#"):
+                if not node.url:  # a link whose target was refused: its text alone
+                    self.inlines(paragraph, node.children, char_style)
+                elif node.url.startswith("#"):
                     oxml.add_internal_link(
                         paragraph, self.bookmarks.name(node.url[1:]), text, link_style
                     )
