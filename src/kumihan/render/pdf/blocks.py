@@ -22,6 +22,7 @@ from kumihan.render.pdf.document import NewPageUnlessAtTop, SwitchTemplate
 from kumihan.render.pdf.flowables import (
     Anchor,
     Boxed,
+    DataTable,
     FixedPage,
     JParagraph,
     Placeholder,
@@ -207,7 +208,18 @@ class FlowableBuilder:
                 children.extend(self.block(child, list_role=body_role))
         title = self.para(block.title, box_style.title_style) if block.title else None
         footer = self.para(block.footer, box_style.footer_style) if block.footer else None
-        return Boxed(children, box_style, self.ctx, title=title, footer=footer)
+        boxed = Boxed(children, box_style, self.ctx, title=title, footer=footer)
+        # a table row runs over pages when it is taller than the room a page gives it:
+        # inside the box that room is less the padding, the border, the title and the footer
+        inner = boxed.inner_width(self.frame_width)
+        chrome = 2 * box_style.padding + box_style.border_width
+        for part in (title, footer):
+            if part is not None:
+                _, height = part.wrap(inner, 1e6)
+                chrome += height + max(part.getSpaceBefore(), part.getSpaceAfter())
+        for table in tables_in(children):
+            table.frame_height -= chrome
+        return boxed
 
     def caption(self, caption: m.Caption | None) -> list[Flowable]:
         if caption is None or not (caption.content or caption.number):
@@ -342,7 +354,7 @@ class FlowableBuilder:
             # reportlab's cells default to Helvetica; name an embedded face even if unused
             ("FONTNAME", (0, 0), (-1, -1), head_style.face),
         ]
-        table = Table(
+        table = DataTable(
             data,
             colWidths=col_widths,
             repeatRows=min(block.header_rows, len(data) - 1) or 0,
@@ -350,6 +362,7 @@ class FlowableBuilder:
             hAlign="CENTER",
         )
         table.setStyle(TableStyle(commands))
+        table.frame_height = self.frame_height
         out.extend(spaced(table, *self.layout.space("table")))
         out.extend(self.source(block.caption))
         if caption:
@@ -471,6 +484,17 @@ class FlowableBuilder:
         # the last FixedPage fills its frame, so whatever follows starts on a new page
         out.append(SwitchTemplate(None))
         return out
+
+
+def tables_in(flowables: Sequence[Flowable]) -> list[DataTable]:
+    """The data tables among `flowables`, inside boxes too."""
+    found: list[DataTable] = []
+    for flowable in flowables:
+        if isinstance(flowable, DataTable):
+            found.append(flowable)
+        elif isinstance(flowable, Boxed):
+            found.extend(tables_in(flowable.children))
+    return found
 
 
 def spaced(flowable: Flowable, before: float, after: float) -> list[Flowable]:

@@ -28,6 +28,8 @@ class PageRecord:
     )  # physical page → printed number ("" = none)
     parts: list[tuple[str, int]] = field(default_factory=list)  # (part name, first physical page)
     case_pages: dict[str, list[int]] = field(default_factory=dict)  # case id → its physical pages
+    # blocks no page could hold, cut at the frame's foot: (physical page, points cut off)
+    overflows: list[tuple[int, float]] = field(default_factory=list)
     outline_level: int = -1  # the last outline entry's level (reportlab needs steps of one)
 
     def page_of(self, anchor: str) -> str:

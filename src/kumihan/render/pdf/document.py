@@ -16,13 +16,13 @@ from typing import Any
 from reportlab.lib.colors import CMYKColorSep
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
-from reportlab.platypus.doctemplate import ActionFlowable, PageBegin
+from reportlab.platypus.doctemplate import ActionFlowable, LayoutError, PageBegin
 from reportlab.platypus.flowables import Flowable
 
 from kumihan import model as m
 from kumihan.layout.spec import HeaderFooter, Layout
 from kumihan.render.pdf.context import RenderContext
-from kumihan.render.pdf.flowables import VSpace, keep_with_next
+from kumihan.render.pdf.flowables import Clipped, VSpace, keep_with_next
 from kumihan.render.pdf.furniture import trim_origin
 from kumihan.transforms.numbers import roman
 
@@ -39,7 +39,8 @@ class PartStart(ActionFlowable):  # type: ignore[misc]
     def apply(self, doc: KumihanDoc) -> None:
         part = self.part
         if self.first:
-            doc.adopt(part)
+            if doc.first_part is not part:  # else adopted before page 1 began (`build`)
+                doc.adopt(part)
             return
         if part.start == "continue":
             doc.running_head = part.running_head or doc.running_head
@@ -114,6 +115,7 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
         self.counter = 0
         self.running_head = ""
         self.pending_part: m.Part | None = None
+        self.first_part: m.Part | None = None
         self.blank_next = False
         self.blank = False
         self.page_flags: set[str] = set()
@@ -151,6 +153,30 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
 
     # ------------------------------------------------------------ parts and pages
 
+    def build(self, flowables: list[Flowable], *args: Any, **kw: Any) -> None:
+        # platypus begins page 1 before it reads the first flowable: the first part's
+        # numbering and template must already hold then, or the cover is counted and
+        # labelled in the default style and the first folio printed twice
+        if flowables and isinstance(flowables[0], PartStart) and flowables[0].first:
+            self.first_part = flowables[0].part
+            self.adopt(self.first_part)
+        super().build(flowables, *args, **kw)
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        first = flowables[0] if flowables else None
+        after = flowables[1] if len(flowables) > 1 else None
+        try:
+            super().handle_flowable(flowables)
+        except LayoutError:
+            # platypus gives up on a block no empty frame holds that will not split; taken
+            # out alone, it is set cut at the frame's foot and noted, not fatal to the build
+            taken_alone = flowables[0] is after if flowables else after is None
+            if first is None or isinstance(first, ActionFlowable | Clipped) or not taken_alone:
+                raise
+            flowables.insert(0, Clipped(first, self.ctx))
+            if self.frame is not None and not self.frame._atTop:
+                self.handle_frameEnd()
+
     def adopt(self, part: m.Part) -> None:
         """Take a part's template, numbering and running head from its first page on."""
         self.template_name = part.template if part.template in self.layout.templates else "body"
@@ -159,7 +185,7 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
         self.numbering = part.numbering
         self.running_head = part.running_head
         self.subhead = part.subhead
-        self.ctx.record.parts.append((part.name, self.page if self.page else 1))
+        self.ctx.record.parts.append((part.name, getattr(self, "page", 0) or 1))
 
     def handle_pageBegin(self) -> None:
         self.blank = self.blank_next

@@ -2,9 +2,11 @@
 
 Takes composer spans and layout styles; gives platypus flowables: `JParagraph`
 (a composed paragraph that splits between lines with widow/orphan control),
-`Boxed` (a bordered, splittable container), `Placeholder`, `ImageBox`, `Band`
-(a full-bleed coloured band), `TocLine`, `FixedPage` (a page whose content must
-fit, marking any overflow), and small helpers. Nothing here reads the model.
+`KeepGroup` (keep with next, Word's way), `Boxed` (a bordered, splittable
+container), `DataTable` (a table whose rows taller than a page run over),
+`Placeholder`, `TocLine`, `FixedPage` (a page whose content must fit, marking any
+overflow), `Clipped` (the last resort for a block no page holds), and small
+helpers. Nothing here reads the model.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.flowables import Flowable
+from reportlab.platypus.tables import Table
 
 from kumihan.layout.spec import BoxStyle, Style
 from kumihan.render.pdf.context import RenderContext
@@ -54,6 +57,7 @@ class JParagraph(Flowable):  # type: ignore[misc]
         space_after: float | None = None,
         lines: list[Line] | None = None,
         continued: bool = False,
+        ruled: bool = True,
     ) -> None:
         super().__init__()
         self.spans = list(spans)
@@ -71,6 +75,7 @@ class JParagraph(Flowable):  # type: ignore[misc]
         self._lines = lines
         self._lines_width = -1.0 if lines is None else None
         self.continued = continued  # a split's second part: no marker, no anchor
+        self.ruled = ruled  # a split's first part leaves the rule below to the last
         self.width = 0.0
         self.height = 0.0
 
@@ -96,7 +101,7 @@ class JParagraph(Flowable):  # type: ignore[misc]
         return self._lines
 
     def rule_space(self) -> float:
-        return self.style.rule_below + 3.0 if self.style.rule_below else 0.0
+        return self.style.rule_below + 3.0 if self.style.rule_below and self.ruled else 0.0
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         lines = self.lines_for(avail_width)
@@ -109,8 +114,9 @@ class JParagraph(Flowable):  # type: ignore[misc]
         leading = self.style.leading
         fit = int((avail_height + 0.01) // leading)
         total = len(lines)
-        if fit >= total:
+        if total * leading + self.rule_space() <= avail_height + 0.01:
             return [self]
+        fit = min(fit, total - 1)  # all lines but not the rule below: the last line moves
         # widow and orphan control: never one line alone at a page's foot or head
         if total >= 2 and fit < 2:
             return []
@@ -118,7 +124,9 @@ class JParagraph(Flowable):  # type: ignore[misc]
             fit = total - 2
         if fit < 1:
             return []
-        first = self._part(lines[:fit], continued=self.continued, keep=False, space_after=0.0)
+        first = self._part(
+            lines[:fit], continued=self.continued, keep=False, space_after=0.0, ruled=False
+        )
         second = self._part(lines[fit:], continued=True, keep=self.keepWithNext, space_before=0.0)
         return [first, second]
 
@@ -130,6 +138,7 @@ class JParagraph(Flowable):  # type: ignore[misc]
         keep: bool,
         space_before: float | None = None,
         space_after: float | None = None,
+        ruled: bool = True,
     ) -> JParagraph:
         part = JParagraph(
             self.spans,
@@ -146,6 +155,7 @@ class JParagraph(Flowable):  # type: ignore[misc]
             space_after=self.spaceAfter if space_after is None else space_after,
             lines=lines,
             continued=continued,
+            ruled=ruled and self.ruled,
         )
         part._lines_width = None  # precomposed: never recompose at another width
         return part
@@ -185,7 +195,7 @@ class JParagraph(Flowable):  # type: ignore[misc]
                 top - offset,
                 self.marker,
             )
-        if style.rule_below:
+        if style.rule_below and self.ruled:
             canv.setStrokeColor(self.ctx.painter(style.rule_color))
             canv.setLineWidth(style.rule_below)
             y = top - len(lines) * style.leading - 1.5
@@ -277,12 +287,37 @@ class KeepGroup(Flowable):  # type: ignore[misc]
         _, h1 = self.first.wrap(aw, ah)
         space = gap(self.first.getSpaceAfter(), self.rest.getSpaceBefore())
         room = ah - h1 - space
-        if room <= 0:
-            return []
-        parts = self.rest.split(aw, room) if hasattr(self.rest, "split") else []
-        if len(parts) < 2:
+        parts = self.rest.split(aw, room) if room > 0 and hasattr(self.rest, "split") else []
+        if len(parts) >= 2:
+            head = KeepGroup(self.first, parts[0])
+            head.spaceBefore = self.spaceBefore  # as the group's (the story may have zeroed it)
+            return [head, *parts[1:]]
+        if self.fits_a_frame(aw):
             return []  # nothing of the follower fits beside the first: move both
-        return [KeepGroup(self.first, parts[0]), *parts[1:]]
+        return self.unbind(aw, ah)
+
+    def fits_a_frame(self, aw: float) -> bool:
+        """Whether the group fits an empty frame (the one it is being laid out in; a frame
+        is only known to the outermost group, so an inner one answers yes)."""
+        frame = getattr(self, "_frame", None)
+        if frame is None:
+            return True
+        full = frame._y2 - frame._topPadding - frame._y1p
+        _, height = self.wrap(aw, full)
+        return bool(height <= full + 0.01)
+
+    def unbind(self, aw: float, ah: float) -> list[Flowable]:
+        """Give up keeping: a group taller than a whole frame would never be placed. The
+        first block stays here and the follower runs on, as Word does in that case."""
+        first, rest = self.first, self.rest
+        first.spaceBefore = self.spaceBefore
+        _, h1 = first.wrap(aw, ah)
+        if h1 <= ah + 0.01:
+            return [first, rest]
+        parts = first.split(aw, ah) if hasattr(first, "split") else []
+        if len(parts) < 2:
+            return []
+        return [*parts, rest]
 
     def draw(self) -> None:
         h1, space, h2 = self._heights
@@ -307,6 +342,56 @@ def keep_with_next(flowables: list[Flowable]) -> list[Flowable]:
             out.append(flowable)
     out.reverse()
     return out
+
+
+class DataTable(Table):  # type: ignore[misc]
+    """A table that breaks between rows, as Word does by default — except a row taller than
+    a whole frame (after the repeated header), which could never be placed: that row is
+    split between the lines of its cells, the rest continuing in a row of its own below
+    the repeated header on the next page (reportlab's in-row split, used for it alone).
+
+    `frame_height` is the height of the frames the table runs in.
+    """
+
+    frame_height = 1e9
+    repeatRows: int | tuple[int, ...]
+
+    def row_limit(self) -> float:
+        """The tallest row that can stand whole on a page: the frame less the header."""
+        repeat = self.repeatRows
+        header = range(repeat) if isinstance(repeat, int) else repeat
+        return float(self.frame_height - sum(self._rowHeights[i] for i in header))
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        self._calc(aw, ah)
+        heights: list[float] = self._rowHeights
+        if self.repeatRows and self.row_limit() < self.frame_height / 2:
+            self.repeatRows = 0  # a header of half a page or more is not repeated
+        at = self._getFirstPossibleSplitRowPosition(ah, ignoreSpans=1)
+        if at < len(heights) and heights[at] > self.row_limit():
+            parts: list[Flowable] = self._splitRows(ah, doInRowSplit=1)
+            if len(parts) > 1:
+                return parts
+        result: list[Flowable] = super().split(aw, ah)
+        return result
+
+    def _splitCell(
+        self, value: Any, style: Any, old_height: float, new_height: float, width: float
+    ) -> Any:
+        # reportlab hands a split cell's flowables the column width and the row's height
+        # less the top padding only; the cell's text has the width and height inside both
+        # paddings. A split row's text starts at its top and runs on.
+        style.valign = "TOP"
+        return super()._splitCell(
+            value,
+            style,
+            old_height,
+            new_height - style.bottomPadding,
+            width - style.leftPadding - style.rightPadding,
+        )
+
+    def onSplit(self, table: Table, byRow: int = 1) -> None:
+        table.frame_height = self.frame_height
 
 
 @dataclass
@@ -401,17 +486,18 @@ class Boxed(Flowable):  # type: ignore[misc]
                 tail = list(parts[1:]) + items[index + 1 :]
             else:
                 tail = items[index:]
-            if not head:
-                return []
-            return [
-                self._copy(head, open_top=self.open_top, open_bottom=True),
-                self._copy(tail, open_top=True, open_bottom=self.open_bottom),
-            ]
+            titled = bool(head) and head[0] is self.title
+            if len(head) <= int(titled):
+                return []  # nothing, or only the title, would stand at the foot: move the box
+            first = self._copy(head[int(titled) :], open_top=self.open_top, open_bottom=True)
+            if titled:
+                first.title = self.title  # the title keeps its band on the first part
+            return [first, self._copy(tail, open_top=True, open_bottom=self.open_bottom)]
         # everything fits: nothing to split (a table cell splitter expects two parts or none)
         return []
 
     def _copy(self, children: list[Flowable], *, open_top: bool, open_bottom: bool) -> Boxed:
-        # the title and footer already sit in `children` when split; keep them out of the copy
+        # the footer already sits in `children` when split; keep it out of the copy
         return Boxed(
             children,
             self.box,
@@ -594,18 +680,59 @@ class FixedPage(Flowable):  # type: ignore[misc]
             y -= space + height
             previous_after = flowable.getSpaceAfter()
         if self.overflow_label:
-            self.draw_overflow(canv)
+            draw_overflow(canv, self.ctx, self.width, self.overflow_label)
 
-    def draw_overflow(self, canv: Any) -> None:
-        style = self.ctx.layout.style("overflow")
-        color = self.ctx.layout.colors.get("overflow", (0.0, 1.0, 1.0, 0.0))
+
+def draw_overflow(canv: Any, ctx: RenderContext, width: float, label: str) -> None:
+    """The red bar at a frame's foot that says what does not fit."""
+    style = ctx.layout.style("overflow")
+    color = ctx.layout.colors.get("overflow", (0.0, 1.0, 1.0, 0.0))
+    canv.saveState()
+    canv.setFillColor(ctx.painter(color))
+    canv.rect(0, -4, width, style.size * 1.8, stroke=0, fill=1)
+    canv.setFillColor(ctx.painter((0.0, 0.0, 0.0, 0.0)))
+    canv.setFont(style.face, style.size)
+    canv.drawCentredString(width / 2, -4 + style.size * 0.55, label)
+    canv.restoreState()
+
+
+class Clipped(Flowable):  # type: ignore[misc]
+    """A block no page can hold and that cannot be split, cut at the frame's foot.
+
+    The last resort of the page machinery (`KumihanDoc.handle_flowable`): what fits is
+    drawn, a red bar says how much is cut, and the page is noted in `record.overflows`
+    so the build can report it, instead of the whole build failing.
+    """
+
+    def __init__(self, inner: Flowable, ctx: RenderContext) -> None:
+        super().__init__()
+        self.inner, self.ctx = inner, ctx
+        self.spaceBefore = self.spaceAfter = 0.0
+        self.width = self.height = self.full = 0.0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        _, self.full = self.inner.wrap(aw, ah)
+        self.width, self.height = aw, max(0.0, min(self.full, ah - 0.01))
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        cut = self.full - self.height
         canv.saveState()
-        canv.setFillColor(self.ctx.painter(color))
-        canv.rect(0, -4, self.width, style.size * 1.8, stroke=0, fill=1)
-        canv.setFillColor(self.ctx.painter((0.0, 0.0, 0.0, 0.0)))
-        canv.setFont(style.face, style.size)
-        canv.drawCentredString(self.width / 2, -4 + style.size * 0.55, self.overflow_label)
+        path = canv.beginPath()
+        path.rect(0, 0, self.width, self.height)
+        canv.clipPath(path, stroke=0, fill=0)
+        self.inner.drawOn(canv, 0, self.height - self.full)
         canv.restoreState()
+        leading = self.ctx.layout.style("body").leading
+        lines = int(-(-cut // leading))
+        self.ctx.record.overflows.append((canv.getPageNumber(), cut))
+        draw_overflow(
+            canv,
+            self.ctx,
+            self.width,
+            f"はみ出し：1ページに収まらないため 約{lines}行分を省きました。分けるか短くしてください",
+        )
 
 
 def measure(flowables: Sequence[Flowable], width: float) -> float:
