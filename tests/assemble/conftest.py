@@ -1,0 +1,56 @@
+"""Fixtures for the assemble stage: the fictional project, loaded, and the repository's layouts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kumihan.diagnostics import Diagnostics
+from kumihan.layout.spec import Layout, load_layout
+from kumihan.load.content import Content, load_content
+from kumihan.load.records import CaseRecord, read_case
+from kumihan.load.validate import validate
+from kumihan.load.yamlsource import parse_yaml
+from load.fictional import REPO, make_project
+
+
+@pytest.fixture(scope="session")
+def layout_of() -> Callable[[str], Layout]:
+    cache: dict[str, Layout] = {}
+
+    def get(name: str) -> Layout:
+        if name not in cache:
+            diagnostics = Diagnostics()
+            layout = load_layout(REPO / "layouts" / f"{name}.yaml", REPO, diagnostics)
+            assert layout is not None and not diagnostics.has_errors, list(diagnostics)
+            cache[name] = layout
+        return cache[name]
+
+    return get
+
+
+@pytest.fixture
+def record_of() -> Callable[..., tuple[CaseRecord, Diagnostics]]:
+    def read(text: str, file: str = "content/cases/sakura.yaml") -> tuple[CaseRecord, Diagnostics]:
+        diagnostics = Diagnostics()
+        located = parse_yaml(text, file, diagnostics)
+        assert located is not None and validate(located, "case", diagnostics), list(diagnostics)
+        return read_case(located, diagnostics), diagnostics
+
+    return read
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Callable[..., tuple[Content, Diagnostics]]:
+    """The fictional project written under tmp_path and loaded (keyword args go to make_project)."""
+
+    def load(**kwargs: object) -> tuple[Content, Diagnostics]:
+        root = make_project(tmp_path / "project", **kwargs)  # type: ignore[arg-type]
+        diagnostics = Diagnostics()
+        content = load_content(root, diagnostics)
+        assert not diagnostics.has_errors, [d.format() for d in diagnostics]
+        return content, diagnostics
+
+    return load
