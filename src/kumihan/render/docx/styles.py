@@ -266,7 +266,11 @@ class StyleSheetBuilder:
             # the layout's own list style (箇条書き) gets Word's automatic bullet itself
             index = next(i for i, d in enumerate(self.map.defs) if d.name == name)
             self.map.defs[index] = dc_replace(
-                self.map.defs[index], list_def=list_def, first_line_chars=None
+                self.map.defs[index],
+                list_def=list_def,
+                first_line_chars=None,
+                left_indent_pt=left,
+                hanging_pt=width,
             )
             self.map.ids[key] = self.map.defs[index].style_id
             return self.map.ids[key]
@@ -289,7 +293,11 @@ class StyleSheetBuilder:
             line_rule="exact",
             space_before_pt=0.0,
             space_after_pt=0.0,
-            first_line_chars=0.0,
+            # the hang is written in the style itself, not left to the numbering: a style's
+            # own w:ind (inherited first-line indent) would otherwise cancel the numbering's
+            first_line_chars=None,
+            left_indent_pt=left,
+            hanging_pt=width,
             list_def=list_def,
             snap_to_grid=False,
             kinsoku=True,

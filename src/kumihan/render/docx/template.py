@@ -15,6 +15,7 @@ custom styles (w:customStyle="1").
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -484,10 +485,15 @@ def _abstract_num(abstract_id: int, style_id: str, list_def: ListDef) -> Element
     abstract = oxml.new_element("w:abstractNum", {"w:abstractNumId": str(abstract_id)})
     abstract.append(oxml.new_element("w:multiLevelType", {"w:val": "singleLevel"}))
     lvl = oxml.new_element("w:lvl", {"w:ilvl": "0"})
+    # A full-width bullet (・, ■) is exactly the one-em hang: after it a tab would find no
+    # room before the indent and jump to the next default tab stop, so nothing follows it.
+    wide = len(list_def.text) == 1 and unicodedata.east_asian_width(list_def.text) in "WF"
+    suffix = "nothing" if list_def.num_fmt == "bullet" and wide else "tab"
     for tag, value in (
         ("w:start", str(list_def.start)),
         ("w:numFmt", list_def.num_fmt),
         ("w:pStyle", style_id),
+        ("w:suff", suffix),
         ("w:lvlText", list_def.text),
         ("w:lvlJc", "left"),
     ):
