@@ -3,7 +3,8 @@
 Takes the document and the assets directory; reports each picture that cannot be
 used (E112: not an image, or so many pixels it would exhaust memory) and each one
 whose resolution at its placed size is below what print needs (W114). Only image
-headers are read here, so the check is cheap.
+headers are read here, so the check is cheap. A path that leaves assets/ is never
+opened: the loaders have already reported it (E107).
 """
 
 from __future__ import annotations
@@ -14,9 +15,26 @@ from PIL import Image, UnidentifiedImageError
 
 from kumihan import model as m
 from kumihan.diagnostics import Diagnostics
+from kumihan.load.records import image_path_problem
 from kumihan.transforms.walk import iter_document
 
 MAX_PIXELS = 60_000_000  # the renderer refuses more (see render/pdf/images.py)
+
+
+def header_size(path: Path) -> tuple[int, int]:
+    """The pixel size a picture's header declares, without decoding any pixels.
+
+    Pillow refuses to even open a file whose header claims far more pixels than
+    `Image.MAX_IMAGE_PIXELS`, so its own bomb check is lifted while the header is
+    read (nothing is decoded here); the caller compares the size with `MAX_PIXELS`.
+    """
+    limit = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        with Image.open(path) as probe:  # reads the header only
+            return probe.size
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
 
 
 def check_images(
@@ -29,10 +47,11 @@ def check_images(
         if block.image in seen:
             continue
         seen.add(block.image)
+        if image_path_problem(block.image):
+            continue  # outside assets/: already an E107, and never opened
         path = assets / block.image
         try:
-            with Image.open(path) as probe:  # reads the header only
-                width, height = probe.size
+            width, height = header_size(path)
         except (UnidentifiedImageError, OSError, ValueError) as exc:
             diagnostics.add(
                 block.loc,
@@ -41,8 +60,6 @@ def check_images(
                 "PNG か JPEG で保存し直してください。",
             )
             continue
-        except Image.DecompressionBombError:
-            width, height = MAX_PIXELS, 2
         if width * height > MAX_PIXELS:
             diagnostics.add(
                 block.loc,
