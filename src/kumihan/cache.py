@@ -1,6 +1,6 @@
 """Build caches keyed by content hash, so a rebuild redoes only what an edit touched.
 
-Two levels, both under `<project>/.kumihan-cache/` (safe to delete at any time):
+Three kinds, all under `<project>/.kumihan-cache/` (safe to delete at any time):
 
 - **deliverables**: a deliverable's finished files, keyed by the hash of everything it
   reads — its layout files, the content files its manifest and includes use, the
@@ -8,6 +8,9 @@ Two levels, both under `<project>/.kumihan-cache/` (safe to delete at any time):
   guidebook chapter rebuilds only the 報告書; editing one case rebuilds what shows cases.
 - **fit**: each case's fit decision, keyed by the case's model and the layout, so the
   ladder of trial layouts is measured again only for the case that changed.
+- **images**: each picture converted for a PDF variant and deflated (`BlobStore`),
+  keyed by the picture's and the profile's bytes, so a rebuild, and the deliverables
+  built side by side, convert each picture once.
 
 Entries are written atomically; a damaged or unreadable entry is treated as a miss.
 """
@@ -58,12 +61,13 @@ def files_digest(root: Path, paths: Iterable[Path], extra: str = "") -> str:
     return digest.hexdigest()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def _write_atomic(path: Path, *chunks: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for data in chunks:
+                stream.write(data)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -71,7 +75,11 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 class DeliverableCache:
-    """Finished files of a deliverable, one entry per deliverable (the latest build)."""
+    """Finished files of a deliverable, one entry per deliverable (the latest build).
+
+    An entry is two pickles in a row, the key and then the files, so a miss (the
+    usual case after an edit) reads a few bytes instead of every file of the last build.
+    """
 
     def __init__(self, root: Path) -> None:
         self.dir = root / CACHE_DIR / "deliverables"
@@ -82,17 +90,19 @@ class DeliverableCache:
     def get(self, deliverable: str, key: str) -> Any | None:
         try:
             with self._path(deliverable).open("rb") as handle:
-                stored_key, value = pickle.load(handle)
+                if pickle.load(handle) != key:
+                    return None
+                return pickle.load(handle)
         except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
             return None
-        return value if stored_key == key else None
 
     def put(self, deliverable: str, key: str, value: Any) -> None:
         # a read-only checkout builds without a cache
         with contextlib.suppress(OSError):
             _write_atomic(
                 self._path(deliverable),
-                pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL),
+                pickle.dumps(key, protocol=pickle.HIGHEST_PROTOCOL),
+                pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL),
             )
 
 
@@ -151,3 +161,49 @@ class FitCache:
             self.entries = dict(list(self.entries.items())[-2000:])
         with contextlib.suppress(OSError):
             _write_atomic(self.path, json.dumps(self.entries, ensure_ascii=False).encode("utf-8"))
+
+
+class BlobStore:
+    """Bytes by name in a folder of the cache (converted pictures: `kumihan.render.pdf.images`).
+
+    Names are hashes the caller makes of everything the bytes depend on, so an entry
+    never goes stale, it only goes unused: the folder is trimmed to `limit` bytes,
+    least recently used first, once per process when it first writes.
+    """
+
+    def __init__(self, root: Path, folder: str, limit: int = 512 * 1024 * 1024) -> None:
+        self.dir = root / CACHE_DIR / folder
+        self.limit = limit
+        self.trimmed = False
+
+    def get(self, name: str) -> bytes | None:
+        path = self.dir / name
+        try:
+            data = path.read_bytes()
+            os.utime(path)  # recently used: trimmed last
+        except OSError:
+            return None
+        return data
+
+    def put(self, name: str, *chunks: bytes) -> None:
+        with contextlib.suppress(OSError):
+            if not self.trimmed:
+                self.trimmed = True
+                self._trim()
+            _write_atomic(self.dir / name, *chunks)
+
+    def _trim(self) -> None:
+        entries = []
+        for path in self.dir.glob("*"):
+            with contextlib.suppress(OSError):
+                stat = path.stat()
+                entries.append((stat.st_mtime_ns, stat.st_size, path))
+        total = sum(size for _, size, _ in entries)
+        if total <= self.limit:
+            return
+        for _, size, path in sorted(entries):
+            if total <= self.limit * 3 // 4:
+                break
+            with contextlib.suppress(OSError):
+                path.unlink()
+                total -= size

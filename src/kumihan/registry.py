@@ -5,23 +5,44 @@ runs in a worker process: it loads and prepares the deliverable, renders the
 print PDF (whose pagination also gives the DOCX its page numbers), the screen
 PDF and the DOCX, preflights the print PDF, and returns the files' bytes and
 all diagnostics. Nothing is written here; the caller writes all files or none.
+
+With more than one CPU (and `os.fork`), the formats are made side by side once
+the deliverable is prepared: a forked process renders the screen PDF and then the
+DOCX (as soon as the parent sends it the print PDF's pagination) while the parent
+renders and preflights the print PDF; without a screen PDF, the preflight runs in
+the forked process while the parent writes the DOCX. A forked process shares the
+prepared document without copying it and sends back only bytes. `KUMIHAN_SERIAL=1`
+keeps everything in one process (to profile it, say).
 """
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
+import pickle
+import signal
+import sys
 import tempfile
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Generic, TypeVar
 
-from kumihan.cache import DeliverableCache, FitCache, files_digest
-from kumihan.diagnostics import Diagnostic, Diagnostics, Severity
+from kumihan.cache import BlobStore, DeliverableCache, FitCache, files_digest
+from kumihan.diagnostics import Diagnostic, Diagnostics, Severity, SourceLoc
+from kumihan.layout.spec import Layout
 from kumihan.load.content import load_content
 from kumihan.pipeline import Prepared, prepare, read_layout
 from kumihan.render.pdf import PdfResult, make_context, render_pdf
+from kumihan.render.pdf.context import PageRecord
+from kumihan.render.pdf.images import measuring, use_store, worker_idle
 from kumihan.render.pdf.measure import PdfMeasurer
 from kumihan.units import MM
+
+T = TypeVar("T")
 
 FORMATS = ("pdf", "docx")
 VARIANTS = ("print", "screen")
@@ -46,27 +67,46 @@ class DeliverableBuild:
     from_cache: bool = False
 
 
+ReadLayout = tuple[Layout | None, list[Diagnostic]]  # a layout as read, with its problems
+
+
+def _read_layout(root: Path, deliverable: str) -> ReadLayout:
+    found = Diagnostics()
+    return read_layout(root, deliverable, found), found.items
+
+
 def prepare_deliverable(
-    root: Path, deliverable: str, diagnostics: Diagnostics, *, strict: bool
+    root: Path,
+    deliverable: str,
+    diagnostics: Diagnostics,
+    *,
+    strict: bool,
+    layout_read: ReadLayout | None = None,
 ) -> Prepared | None:
-    """Load, validate, assemble and transform one deliverable; None when content has errors."""
+    """Load, validate, assemble and transform one deliverable; None when content has errors.
+
+    `layout_read`: the deliverable's layout as already read (by `build_deliverable`,
+    for its cache key), so it is not parsed twice.
+    """
     content = load_content(root, diagnostics)
-    layout = read_layout(root, deliverable, diagnostics)
+    layout, problems = layout_read or _read_layout(root, deliverable)
+    diagnostics.extend(problems)
     if layout is None:
         return None
     ctx = make_context(layout, root, "print")
     fit_store = FitCache(root, files_digest(root, layout_files(root)))
-    prepared = prepare(
-        root,
-        deliverable,
-        content,
-        diagnostics,
-        fonts=ctx.fonts,
-        measurer=PdfMeasurer(ctx),
-        layout=layout,
-        strict=strict,
-        fit_store=fit_store,
-    )
+    with measuring():  # the fit ladder lays pictures out, it never draws them
+        prepared = prepare(
+            root,
+            deliverable,
+            content,
+            diagnostics,
+            fonts=ctx.fonts,
+            measurer=PdfMeasurer(ctx),
+            layout=layout,
+            strict=strict,
+            fit_store=fit_store,
+        )
     fit_store.save()
     return prepared
 
@@ -79,8 +119,10 @@ def inputs_of(root: Path, deliverable: str) -> list[Path]:
     """Every file a deliverable's build reads: the layouts, all YAML records, the Markdown
     files its manifest names, and everything under assets/. A change to any of them
     invalidates the deliverable's cached files; a change elsewhere does not."""
-    diagnostics = Diagnostics()
-    layout = read_layout(root, deliverable, diagnostics)
+    return _inputs(root, _read_layout(root, deliverable)[0])
+
+
+def _inputs(root: Path, layout: Layout | None) -> list[Path]:
     content = root / "content"
     paths = layout_files(root) + sorted(content.rglob("*.yaml"))
     if layout is not None:
@@ -110,12 +152,21 @@ def build_deliverable(
     """
     cache = DeliverableCache(root)
     options = repr((formats, variants, strict, preflight, os.environ.get("SOURCE_DATE_EPOCH", "")))
-    key = files_digest(root, inputs_of(root, deliverable), options)
+    layout_read = _read_layout(root, deliverable)
+    key = files_digest(root, _inputs(root, layout_read[0]), options)
     cached = cache.get(deliverable, key) if use_cache else None
     if isinstance(cached, DeliverableBuild):
         cached.from_cache = True
         return cached
-    result = _build(root, deliverable, formats, variants, strict=strict, preflight=preflight)
+    result = _build(
+        root,
+        deliverable,
+        formats,
+        variants,
+        strict=strict,
+        preflight=preflight,
+        layout_read=layout_read,
+    )
     if not any(d.severity is Severity.ERROR for d in result.diagnostics) and result.artifacts:
         cache.put(deliverable, key, result)
     return result
@@ -129,39 +180,109 @@ def _build(
     *,
     strict: bool,
     preflight: bool,
+    layout_read: ReadLayout | None = None,
 ) -> DeliverableBuild:
     diagnostics = Diagnostics()
     result = DeliverableBuild(deliverable)
-    prepared = prepare_deliverable(root, deliverable, diagnostics, strict=strict)
+    prepared = prepare_deliverable(
+        root, deliverable, diagnostics, strict=strict, layout_read=layout_read
+    )
     if prepared is None or _fails(diagnostics, strict):
         result.diagnostics = diagnostics.sorted()
         return result
-    created = prepared.created
-    layout = prepared.layout
-    stem = layout.output
-    printed: PdfResult | None = None
-    if ("pdf" in formats and "print" in variants) or "docx" in formats:
-        printed = render_pdf(prepared.document, layout, root, "print", created)
-        result.case_pages = printed.record.case_pages
-        if "pdf" in formats and "print" in variants:
-            result.artifacts.append(
-                Artifact(f"{stem}.pdf", "PDF（印刷用）", printed.pages, printed.data)
+    use_store(BlobStore(root, "images"))  # converted pictures, kept between builds
+    stem = prepared.layout.output
+    want_print = "pdf" in formats and "print" in variants
+    want_screen = "pdf" in formats and "screen" in variants
+    want_docx = "docx" in formats
+    with contextlib.ExitStack() as children:  # a failure stops the processes it started
+        # Side by side: the screen PDF in a child, then the DOCX there too (it needs the
+        # print PDF's pagination, which the parent sends when it has it), while the
+        # parent renders and preflights the print PDF.
+        child: _Forked[tuple[tuple[bytes, int], bytes | None]] | None = None
+        pages_to_child: _Channel | None = None
+        if want_screen and (want_print or want_docx) and _can_fork():
+            pages_to_child = children.enter_context(_Channel()) if want_docx else None
+            child = children.enter_context(
+                _Forked(partial(_screen_and_docx, prepared, root, pages_to_child), pages_to_child)
             )
-            if preflight:
-                _preflight(printed.data, layout.page.pad_to, layout.page.bleed, result)
-    if "pdf" in formats and "screen" in variants:
-        screen = render_pdf(prepared.document, layout, root, "screen", created)
-        result.artifacts.append(
-            Artifact(f"{stem}_web.pdf", "PDF（Web用）", screen.pages, screen.data)
-        )
-    if "docx" in formats:
-        from kumihan.render.docx import render_docx
-
-        assert printed is not None
-        data = render_docx(prepared.document, layout, root, printed.record, created)
-        result.artifacts.append(Artifact(f"{stem}.docx", "DOCX", printed.pages, data))
+        printed: PdfResult | None = None
+        checked: Callable[[], tuple[str, bool]] | None = None
+        if want_print or want_docx:
+            printed = render_pdf(
+                prepared.document, prepared.layout, root, "print", prepared.created
+            )
+            result.case_pages = printed.record.case_pages
+            for page_no, points in printed.record.overflows:
+                # the renderer's last resort: a block no page could hold, cut at the foot
+                diagnostics.add(
+                    SourceLoc(prepared.layout.file),
+                    "W404",
+                    f"{stem} の {page_no} ページ目に、1 ページに収まらない要素があり、"
+                    f"下の {points:.0f}pt を切って赤い帯で示しました",
+                    "その表・囲み・見出しを分けるか短くしてください。--strict ではエラーになります。",
+                )
+            if pages_to_child is not None:
+                pages_to_child.send(printed.record)
+            if want_print:
+                result.artifacts.append(
+                    Artifact(f"{stem}.pdf", "PDF（印刷用）", printed.pages, printed.data)
+                )
+                if preflight:
+                    page = prepared.layout.page
+                    check = partial(_preflight, printed.data, page.pad_to, page.bleed)
+                    # beside the DOCX when the parent writes it, else here
+                    parallel = want_docx and child is None and _can_fork()
+                    checked = children.enter_context(_Forked(check)) if parallel else check
+        docx: bytes | None = None
+        if want_docx and child is None:
+            assert printed is not None
+            docx = _docx(prepared, root, printed.record)
+        if checked is not None:
+            report, passed = checked()
+            result.preflight.append(report)
+            result.preflight_failed = not passed
+        shown: tuple[bytes, int] | None = None
+        if child is not None:
+            shown, made = child()
+            docx = made if want_docx else docx
+        elif want_screen:
+            shown = _screen(prepared, root)
+        if shown is not None:
+            data, pages = shown
+            result.artifacts.append(Artifact(f"{stem}_web.pdf", "PDF（Web用）", pages, data))
+        if docx is not None:
+            assert printed is not None
+            result.artifacts.append(Artifact(f"{stem}.docx", "DOCX", printed.pages, docx))
     result.diagnostics = diagnostics.sorted()
     return result
+
+
+def _screen(prepared: Prepared, root: Path) -> tuple[bytes, int]:
+    """The screen PDF's bytes and page count."""
+    screen = render_pdf(prepared.document, prepared.layout, root, "screen", prepared.created)
+    return screen.data, screen.pages
+
+
+def _docx(prepared: Prepared, root: Path, record: PageRecord) -> bytes:
+    from kumihan.render.docx import render_docx
+
+    return render_docx(prepared.document, prepared.layout, root, record, prepared.created)
+
+
+def _screen_and_docx(
+    prepared: Prepared, root: Path, pages: _Channel | None
+) -> tuple[tuple[bytes, int], bytes | None]:
+    """The screen PDF, then (when `pages` will bring the print PDF's pagination) the
+    DOCX, which then finds the screen pictures already converted."""
+    shown = _screen(prepared, root)
+    if pages is None:
+        return shown, None
+    import kumihan.render.docx  # noqa: F401  (while the print PDF is still being made)
+
+    record = pages.receive()
+    assert isinstance(record, PageRecord)
+    return shown, _docx(prepared, root, record)
 
 
 def _fails(diagnostics: Diagnostics, strict: bool) -> bool:
@@ -170,7 +291,8 @@ def _fails(diagnostics: Diagnostics, strict: bool) -> bool:
     return strict and any(d.code.startswith("W") for d in diagnostics.items)
 
 
-def _preflight(data: bytes, pad_to: int, bleed: float, result: DeliverableBuild) -> None:
+def _preflight(data: bytes, pad_to: int, bleed: float) -> tuple[str, bool]:
+    """The preflight of a print PDF: the formatted report, and whether it passed."""
     from kumihan.verify.preflight import preflight
 
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
@@ -179,5 +301,141 @@ def _preflight(data: bytes, pad_to: int, bleed: float, result: DeliverableBuild)
         report = preflight(
             Path(handle.name), profile="print", page_multiple=pad_to or 2, bleed_mm=bleed / MM
         )
-    result.preflight.append(report.format())
-    result.preflight_failed = not report.passed
+    return report.format(), report.passed
+
+
+# ---------------------------------------------------------------- side by side
+
+
+def _can_fork() -> bool:
+    """Formats run side by side on Linux with two CPUs or more (fork is unsafe on macOS
+    and absent on Windows; with one CPU it would only add work), from a process with
+    no other thread at work (a thread holding a lock at the fork would leave it held
+    in the child): only the picture converter's, when idle."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return False
+    if os.environ.get("KUMIHAN_SERIAL") or len(os.sched_getaffinity(0)) < 2:
+        return False
+    others = threading.active_count() - 1
+    return others == 0 or (others == 1 and worker_idle())
+
+
+class _Forked(Generic[T]):
+    """`work` started in a forked process at once; calling the object waits for its result.
+
+    The child inherits everything the parent has prepared (nothing is pickled on the
+    way in) and sends back `work`'s result, or its exception, pickled through a pipe.
+    Leaving the `with` block without having waited stops the child.
+    """
+
+    def __init__(self, work: Callable[[], T], channel: _Channel | None = None) -> None:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into the caller's code
+            status = 1
+            try:
+                os.close(read_end)
+                if channel is not None:
+                    channel.in_child()
+                try:
+                    payload = pickle.dumps((True, work()), protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException as exc:  # sent to the parent, which raises it
+                    payload = _pickled_error(exc)
+                with os.fdopen(write_end, "wb") as out:
+                    out.write(payload)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        if channel is not None:
+            channel.in_parent()
+        self.pid: int | None = pid
+        self.source = os.fdopen(read_end, "rb")
+
+    def __call__(self) -> T:
+        with self.source:
+            payload = self.source.read()
+        status = self._reap()
+        if not payload:
+            raise RuntimeError(f"a worker process ended without a result (status {status})")
+        ok, value = pickle.loads(payload)
+        if not ok:
+            raise value
+        result: T = value
+        return result
+
+    def __enter__(self) -> _Forked[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pid is not None:  # never waited for: the build failed meanwhile
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGTERM)
+            self._reap()
+            self.source.close()
+
+    def _reap(self) -> int:
+        assert self.pid is not None
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        return status
+
+
+class _Channel:
+    """One message from the parent to a forked child, pickled through a pipe.
+
+    Made before the fork; `_Forked` keeps the reading end in the child and the
+    writing end in the parent. A message larger than a pipe holds is written by a
+    thread, so the parent never waits for the child to read it.
+    """
+
+    def __init__(self) -> None:
+        self.read_end, self.write_end = os.pipe()
+
+    def in_child(self) -> None:
+        os.close(self.write_end)
+        self.write_end = -1
+
+    def in_parent(self) -> None:
+        os.close(self.read_end)
+        self.read_end = -1
+
+    def send(self, value: object) -> None:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        out = os.fdopen(self.write_end, "wb")
+        self.write_end = -1
+
+        def write() -> None:
+            with out, contextlib.suppress(BrokenPipeError):
+                out.write(payload)
+
+        if len(payload) < 32 * 1024:  # fits in the pipe: written at once
+            write()
+        else:
+            threading.Thread(target=write, name="kumihan-send", daemon=True).start()
+
+    def receive(self) -> object:
+        with os.fdopen(self.read_end, "rb") as source:
+            payload = source.read()
+        self.read_end = -1
+        if not payload:
+            raise RuntimeError("the parent process sent nothing (its build failed)")
+        return pickle.loads(payload)
+
+    def __enter__(self) -> _Channel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for end in (self.read_end, self.write_end):
+            if end >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(end)
+        self.read_end = self.write_end = -1
+
+
+def _pickled_error(exc: BaseException) -> bytes:
+    try:
+        return pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an exception that does not pickle: keep its text
+        error = RuntimeError(f"{type(exc).__name__}: {exc}")
+        return pickle.dumps((False, error), protocol=pickle.HIGHEST_PROTOCOL)

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import weakref
 from bisect import bisect_right
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
@@ -124,14 +125,21 @@ _SPECIAL = [
 CharInfo = tuple[int, float, float, float, float, int]  # face id, advance, core, lead, trail, kind
 
 
+_ComposeKey = tuple[tuple[Span, ...], float, Rules, float, float]
+_MEMO_SIZE = 16384  # composed paragraphs remembered per font book
+
+
 class _Metrics:
-    """Per font book: each (style face, character) → drawing face and spacing data, in em."""
+    """Per font book: each (style face, character) → drawing face and spacing data, in em;
+    and the paragraphs composed so far (the fit ladder, the print and the screen PDF
+    compose the same paragraph at the same width again and again)."""
 
     def __init__(self, fonts: FontBook) -> None:
         self.fonts = fonts
         self.faces: list[str] = []
         self.face_ids: dict[str, int] = {}
         self.tables: dict[str, dict[str, CharInfo]] = {}
+        self.composed: OrderedDict[_ComposeKey, tuple[Line, ...]] = OrderedDict()
 
     def face_id(self, face: str) -> int:
         fid = self.face_ids.get(face)
@@ -530,14 +538,42 @@ def compose(
     *,
     indent_first: float = 0.0,
     indent_rest: float = 0.0,
+    memo: bool = True,
 ) -> list[Line]:
     """Break one paragraph's spans into lines `width` points wide (see the module docstring).
 
     A "\\n" in the text forces a line break; the line before it is set like a last
     line (``last=True``, not justified). An empty segment between two "\\n" gives an
     empty line. Returns [] for a paragraph with no characters.
+
+    The result is remembered per font book (the last `_MEMO_SIZE` paragraphs), so the
+    same paragraph at the same width is composed once; ``memo=False`` composes afresh
+    (the benchmark).
     """
     metrics = _metrics(fonts)
+    if not memo:
+        return _compose(spans, width, rules, metrics, indent_first, indent_rest)
+    key = (tuple(spans), width, rules, indent_first, indent_rest)
+    composed = metrics.composed
+    found = composed.get(key)
+    if found is None:
+        found = tuple(_compose(spans, width, rules, metrics, indent_first, indent_rest))
+        composed[key] = found
+        if len(composed) > _MEMO_SIZE:
+            composed.popitem(last=False)
+    else:
+        composed.move_to_end(key)
+    return list(found)
+
+
+def _compose(
+    spans: Sequence[Span],
+    width: float,
+    rules: Rules,
+    metrics: _Metrics,
+    indent_first: float,
+    indent_rest: float,
+) -> list[Line]:
     style_ids: dict[RunStyle, int] = {}
     segments = _flatten(spans, metrics, style_ids)
     if len(segments) > 1 and not segments[-1].kind:

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-
 
 @dataclass(frozen=True, slots=True)
 class FaceSpec:
@@ -77,6 +75,8 @@ def _read_face(path: Path) -> tuple[dict[int, float], str, str]:
 
 
 def _parse_face(path: Path) -> tuple[dict[int, float], str, str]:
+    from fontTools.ttLib import TTFont  # only on a cache miss: most builds never import it
+
     font = TTFont(str(path), lazy=True)
     units = font["head"].unitsPerEm
     hmtx = font["hmtx"].metrics

@@ -8,7 +8,8 @@ PDF variant may contain:
 - `image_for_print`: any image → 'CMYK' (colour) or 'L' (grayscale, DeviceGray),
   alpha flattened onto white, total ink within the limit.
 - `image_for_screen`: any image → 'RGB' or 'L', no larger than the placed size
-  needs at `max_ppi`.
+  needs at `max_ppi` (`screen_size` gives that size from the header alone;
+  `screen_image` converts to it, downsampling before any colour transform).
 - `total_ink` / `ink_limit`: measure and clamp the total ink of CMYK pixels.
 
 Only Pillow (with its LittleCMS binding) is used; transforms are built once per
@@ -145,6 +146,11 @@ def image_for_print(img: Image.Image, profile: Path = DEFAULT_PROFILE) -> Image.
     return ink_limit(cmyk)
 
 
+def is_gray_mode(mode: str) -> bool:
+    """Is an image of this mode printed as grey ('L') rather than in colour?"""
+    return mode in _GRAY_MODES
+
+
 def image_for_screen(
     img: Image.Image,
     *,
@@ -157,29 +163,48 @@ def image_for_screen(
     CMYK goes through the press profile to sRGB so screen colours match print;
     alpha is flattened onto white.
     """
-    if img.mode in _GRAY_MODES:
-        img = _to_gray8(_flatten(img))
-    else:
-        img = _flatten(img)
-        if img.mode == "CMYK":
-            source = _source_profile(img, fallback=_key(profile))
-            rgb = ImageCms.applyTransform(img, _transform(source, _SRGB, "CMYK", "RGB"))
-            assert rgb is not None
-            img = rgb
-        elif img.mode != "RGB":
-            img = img.convert("RGB")
-    return _downsample(img, placed_size_pt, max_ppi)
+    return screen_image(img, screen_size(img.size, placed_size_pt, max_ppi), profile)
 
 
-def _downsample(
-    img: Image.Image, placed_size_pt: tuple[float, float], max_ppi: float
-) -> Image.Image:
+def screen_size(
+    size: tuple[int, int], placed_size_pt: tuple[float, float], max_ppi: float = 150.0
+) -> tuple[int, int]:
+    """The pixel size the screen PDF uses for an image of `size` placed at `placed_size_pt`:
+    its own size, or smaller so as not to exceed `max_ppi` (the aspect ratio is kept)."""
+    width, height = size
+    if width <= 0 or height <= 0:
+        return size
     max_w = max(1, math.ceil(placed_size_pt[0] / 72.0 * max_ppi))
     max_h = max(1, math.ceil(placed_size_pt[1] / 72.0 * max_ppi))
-    scale = min(max_w / img.width, max_h / img.height)
+    scale = min(max_w / width, max_h / height)
     if scale >= 1.0:
+        return size
+    return (max(1, round(width * scale)), max(1, round(height * scale)))
+
+
+def screen_image(
+    img: Image.Image, size: tuple[int, int], profile: Path = DEFAULT_PROFILE
+) -> Image.Image:
+    """Any image → 'RGB' (or 'L' if gray) at `size` (its own size or smaller, see
+    `screen_size`). A CMYK image is downsampled before it is converted, so the
+    colour transform runs on the pixels that are kept only."""
+    if img.mode in _GRAY_MODES:
+        return _resize(_to_gray8(_flatten(img)), size)
+    img = _flatten(img)
+    if img.mode == "CMYK":
+        img = _resize(img, size)
+        source = _source_profile(img, fallback=_key(profile))
+        rgb = ImageCms.applyTransform(img, _transform(source, _SRGB, "CMYK", "RGB"))
+        assert rgb is not None
+        return rgb
+    if img.mode != "RGB":
+        img = img.convert("RGB")
+    return _resize(img, size)
+
+
+def _resize(img: Image.Image, size: tuple[int, int]) -> Image.Image:
+    if size == img.size:
         return img
-    size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
     return img.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 

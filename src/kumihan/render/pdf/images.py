@@ -4,19 +4,57 @@ Takes a path relative to assets/ and the placed width; gives a Pillow image in
 the variant's colour space (print: CMYK through the layout's ICC profile, or
 grey; screen: RGB, downsampled to 150 ppi at the placed size) and its pixel
 size. Decompression bombs and unreadable files are refused with a message.
+
+The image `prepared` returns is lazy: its size and mode are known at once (laying
+out and measuring need nothing else), its pixels are converted when first read —
+when the PDF draws it. Each (file, variant, profile, pixel size) is converted
+once: print ignores the placed size, so a picture shown at two sizes is converted
+(and embedded) once. Outside `measuring()`, asking for a picture also queues its
+conversion on a background thread (decoding, the colour transform and the ink
+limit run outside the GIL), so a document's pictures are converted on another core
+while its pages are laid out, in the order they will be drawn and no more than
+`AHEAD_BYTES` ahead of the drawing. Converted pixels are kept within `CACHE_BYTES`,
+so a document with many large photos never holds them all in memory.
+
+When it has nothing to convert, the background thread deflates the pictures it
+converted ahead, as reportlab will when it embeds them (`zlib.compress` at the
+default level): reportlab's `pdfdoc` module is given a stand-in for `zlib` whose
+`compress` returns that result for those very bytes (the same object, so the same
+data) and compresses anything else itself. The PDF is byte-for-byte what reportlab
+alone would write.
+
+With a store (`use_store`: the registry gives the project's `.kumihan-cache/images`),
+each conversion is also kept on disk, deflated, under a hash of the picture's bytes,
+the profile's bytes, the variant, the pixel size and the toolkit's code: the next
+build, and the other deliverables built at the same time, read it back instead of
+converting (and deflating) again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import pickle
+import threading
+import zlib
+from collections import OrderedDict, deque
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
+from reportlab.pdfbase import pdfdoc
 
-from kumihan.render.pdf.color import image_for_print, image_for_screen
+from kumihan.cache import BlobStore, toolkit_digest
+from kumihan.render.pdf.color import image_for_print, is_gray_mode, screen_image, screen_size
 from kumihan.render.pdf.paint import Variant
 
 MAX_PIXELS = 60_000_000  # ~ a 30×20 cm photo at 600 ppi; more is a decompression bomb
+CACHE_BYTES = 96 * 1024 * 1024  # converted pixels kept (drawn, or converted ahead)
+AHEAD_BYTES = 48 * 1024 * 1024  # converted ahead of the drawing, at most
 
 
 class ImageProblem(Exception):
@@ -40,12 +78,414 @@ def open_image(path: Path) -> Image.Image:
         raise ImageProblem(f"画像として読めません（{exc}）") from exc
 
 
-@lru_cache(maxsize=64)
+@dataclass(frozen=True)
+class _Key:
+    """One conversion: a file (as it is on disk now), a variant, a profile, a pixel size."""
+
+    path: Path
+    stamp: tuple[int, int]  # mtime_ns, size: an edited file is a new key
+    variant: Variant
+    profile: Path
+    size: tuple[int, int]  # the converted image's pixel size
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise ImageProblem(f"画像として読めません（{exc}）") from exc
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=512)
+def _inspect(path: Path, stamp: tuple[int, int]) -> tuple[tuple[int, int], str] | str:
+    """(pixel size, mode) of a usable picture, or why it cannot be used.
+
+    Every picture is decoded once here, as the conversion will decode it, because a
+    damaged file fails only when decoded; a JPEG at an eighth of its size, which
+    reads all of its data at a fraction of the cost.
+    """
+    del stamp  # part of the cache key only
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with Image.open(path) as probe:
+            size, mode = probe.size, probe.mode
+            if size[0] * size[1] > MAX_PIXELS:
+                return f"{size[0]}×{size[1]} 画素あり、大きすぎます（上限 {MAX_PIXELS:,} 画素）"
+            if probe.format == "JPEG":
+                probe.draft(None, (max(1, size[0] // 8), max(1, size[1] // 8)))
+            probe.load()
+            return size, mode
+    except Image.DecompressionBombError as exc:
+        return f"画素数が多すぎます（{exc}）"
+    except (OSError, ValueError, SyntaxError) as exc:
+        return f"画像として読めません（{exc}）"
+
+
+def _convert(key: _Key) -> Image.Image:
+    source = open_image(key.path)
+    if key.variant == "print":
+        image = image_for_print(source, key.profile)
+    else:
+        image = screen_image(source, key.size, key.profile)
+    if image.size != key.size:  # the file changed between inspection and drawing
+        raise ImageProblem(f"画像の大きさが変わりました（{key.size} → {image.size}）")
+    return image
+
+
+@dataclass(frozen=True, eq=False)
+class _Pixels:
+    """A converted picture: its pixels as `Image.tobytes()` gives them, and those bytes
+    deflated as reportlab will embed them, when that was done with the conversion."""
+
+    mode: str
+    size: tuple[int, int]
+    raw: bytes
+    info: dict[str | tuple[int, int], Any]
+    deflated: bytes | None = None
+
+    def image(self) -> Image.Image:
+        image = Image.frombytes(self.mode, self.size, self.raw)
+        image.info = dict(self.info)
+        return image
+
+
+_STORE: BlobStore | None = None
+
+
+def use_store(store: BlobStore | None) -> None:
+    """Keep conversions in `store` across builds and processes (None: in memory only)."""
+    global _STORE
+    _STORE = store
+
+
+@lru_cache(maxsize=1024)
+def _file_digest(path: Path, stamp: tuple[int, int]) -> bytes:
+    del stamp  # part of the cache key only
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+def _store_name(key: _Key) -> str | None:
+    try:
+        digest = hashlib.sha256(toolkit_digest().encode())
+        digest.update(_file_digest(key.path, key.stamp))
+        digest.update(_file_digest(key.profile, _stamp(key.profile)))
+    except (OSError, ImageProblem):
+        return None
+    digest.update(repr((key.variant, key.size)).encode())
+    return f"{digest.hexdigest()}.pickle"
+
+
+def _stored(store: BlobStore, name: str) -> _Pixels | None:
+    data = store.get(name)
+    if data is None:
+        return None
+    try:
+        mode, size, info, deflated = pickle.loads(data)
+        return _Pixels(mode, tuple(size), zlib.decompress(deflated), info, deflated)
+    except (pickle.PickleError, zlib.error, ValueError, TypeError, EOFError, AttributeError):
+        return None  # damaged: converted again and written anew
+
+
+def _attempt(key: _Key) -> _Pixels | ImageProblem:
+    store = _STORE
+    name = _store_name(key) if store is not None else None
+    if store is not None and name is not None:
+        found = _stored(store, name)
+        if found is not None:
+            return found
+    try:
+        image = _convert(key)
+    except ImageProblem as problem:
+        return problem
+    raw = image.tobytes()
+    if store is None or name is None:
+        return _Pixels(image.mode, image.size, raw, dict(image.info))
+    pixels = _Pixels(image.mode, image.size, raw, dict(image.info), zlib.compress(raw))
+    try:
+        entry = pickle.dumps(
+            (pixels.mode, pixels.size, pixels.info, pixels.deflated),
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
+    except (pickle.PickleError, TypeError, AttributeError):
+        return pixels
+    store.put(name, entry)
+    return pixels
+
+
+# id(raw) → (raw, deflated) for the pictures the converter holds: see `_Zlib`
+_DEFLATED: dict[int, tuple[bytes, bytes]] = {}
+
+
+class _Zlib:
+    """Stands in for the `zlib` module inside reportlab's `pdfdoc`: `compress` of the
+    very bytes object of a picture deflated ahead returns that result; everything else
+    is zlib's own."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(zlib, name)
+
+    @staticmethod
+    def compress(data: bytes, /, level: int = -1, wbits: int = zlib.MAX_WBITS) -> bytes:
+        found = _DEFLATED.get(id(data))
+        if found is not None and found[0] is data and level == -1 and wbits == zlib.MAX_WBITS:
+            return found[1]
+        return zlib.compress(data, level, wbits)
+
+
+if getattr(pdfdoc, "zlib", None) is zlib:
+    pdfdoc.zlib = _Zlib()
+
+
+class _Converter:
+    """Converted pictures by key, least recently used first, within `CACHE_BYTES`; and a
+    background thread converting the pictures asked for ahead of their drawing.
+
+    Only one conversion runs at a time (the colour transforms are shared, and
+    LittleCMS transforms are not to be used by two threads at once); the drawing
+    thread converts a picture itself when the background thread has not reached it.
+    """
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.converting = threading.Lock()
+        self.queue: deque[_Key] = deque()
+        self.done: OrderedDict[_Key, _Pixels | ImageProblem] = OrderedDict()
+        self.sizes: dict[_Key, int] = {}
+        self.unread: set[_Key] = set()  # converted ahead, not drawn yet
+        self.used = 0
+        self.ahead = 0  # bytes of `unread`
+        self.busy: _Key | None = None  # being converted by the background thread
+        self.deflated: set[_Key] = set()  # deflated (or being deflated) ahead
+        self.working = False  # the background thread is converting or deflating
+        self.thread: threading.Thread | None = None
+
+    def prefetch(self, key: _Key) -> None:
+        with self.cond:
+            if key in self.done or key == self.busy or key in self.queue:
+                return
+            self.queue.append(key)
+            if self.thread is None:
+                self.thread = threading.Thread(
+                    target=self._work, name="kumihan-images", daemon=True
+                )
+                self.thread.start()
+            self.cond.notify_all()
+
+    def get(self, key: _Key) -> _Pixels:
+        with self.cond:
+            while key == self.busy:
+                self.cond.wait()
+            found = self.done.get(key)
+            if found is not None:
+                self.done.move_to_end(key)
+                self._read(key)
+            elif key in self.queue:
+                self.queue.remove(key)
+        if found is None:
+            with self.converting:
+                found = _attempt(key)
+            with self.cond:
+                self._store(key, found, read=True)
+        if isinstance(found, ImageProblem):
+            raise found
+        return found
+
+    def clear(self) -> None:
+        with self.cond:
+            self.queue.clear()
+            for key in list(self.done):
+                self._forget(key)
+            self.unread.clear()
+            self.used = self.ahead = 0
+            self.cond.notify_all()
+
+    def idle(self) -> bool:
+        """Is the background thread absent, or waiting with nothing to do?"""
+        with self.cond:
+            return self.thread is None or not (self.working or self.queue)
+
+    def _work(self) -> None:
+        while True:
+            with self.cond:
+                self.working = False
+                while True:
+                    if self.queue and self.ahead < AHEAD_BYTES:
+                        key = self.busy = self.queue.popleft()
+                        pixels = None
+                        break
+                    pending = self._undeflated()
+                    if pending is not None:
+                        key, pixels = pending
+                        self.deflated.add(key)
+                        break
+                    self.cond.wait()
+                self.working = True
+            if pixels is not None:
+                deflated = zlib.compress(pixels.raw)
+                with self.cond:
+                    if self.done.get(key) is pixels:
+                        _DEFLATED[id(pixels.raw)] = (pixels.raw, deflated)
+                        self.sizes[key] += len(deflated)
+                        self.used += len(deflated)
+                        if key in self.unread:
+                            self.ahead += len(deflated)
+                continue
+            found: _Pixels | ImageProblem | None = None
+            try:
+                with self.converting:
+                    found = _attempt(key)
+            except Exception:  # the drawing thread converts it again and reports the error
+                found = None
+            finally:
+                with self.cond:
+                    self.busy = None
+                    if found is not None:
+                        self._store(key, found, read=False)
+                    self.cond.notify_all()
+
+    def _undeflated(self) -> tuple[_Key, _Pixels] | None:
+        """The first picture converted ahead that is not deflated yet, oldest first."""
+        for key in self.done:
+            if key in self.unread and key not in self.deflated:
+                found = self.done[key]
+                if isinstance(found, _Pixels):
+                    return key, found
+        return None
+
+    def _read(self, key: _Key) -> None:
+        if key in self.unread:
+            self.unread.discard(key)
+            self.ahead -= self.sizes[key]
+            self.cond.notify_all()
+
+    def _store(self, key: _Key, found: _Pixels | ImageProblem, *, read: bool) -> None:
+        if key in self.done:
+            return
+        size = 0
+        if isinstance(found, _Pixels):
+            size = len(found.raw) + len(found.deflated or b"")
+            if size > CACHE_BYTES:
+                return  # too big to keep: converted again if drawn again
+            if found.deflated is not None:
+                _DEFLATED[id(found.raw)] = (found.raw, found.deflated)
+                self.deflated.add(key)
+        self.done[key] = found
+        self.sizes[key] = size
+        self.used += size
+        if not read:
+            self.unread.add(key)
+            self.ahead += size
+        for old in [k for k in self.done if k not in self.unread]:
+            if self.used <= CACHE_BYTES:
+                break
+            self._forget(old)
+
+    def _forget(self, key: _Key) -> None:
+        found = self.done.pop(key)
+        self.used -= self.sizes.pop(key)
+        self.deflated.discard(key)
+        if isinstance(found, _Pixels):
+            _DEFLATED.pop(id(found.raw), None)
+
+
+_CONVERTER = _Converter()
+_PREFETCH = threading.local()
+
+
+def _reset_after_fork() -> None:
+    """A forked process has no background thread and may have inherited held locks."""
+    global _CONVERTER
+    _CONVERTER = _Converter()
+    _DEFLATED.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)
+
+
+@contextlib.contextmanager
+def measuring() -> Iterator[None]:
+    """Within this block `prepared` converts nothing ahead: the pictures are laid out to
+    measure heights (the fit ladder), not drawn."""
+    before = getattr(_PREFETCH, "off", False)
+    _PREFETCH.off = True
+    try:
+        yield
+    finally:
+        _PREFETCH.off = before
+
+
+class PreparedImage(Image.Image):
+    """A picture converted for a PDF variant on first use of its pixels.
+
+    Size and mode are exact from the start. Reading the pixels with `tobytes` (as
+    reportlab does when drawing) takes them from the converter without keeping a
+    copy here; any other pixel access (`load`, `save`, `getpixel` …) converts and
+    keeps them, like an ordinary image.
+    """
+
+    def __init__(self, key: _Key, mode: str) -> None:
+        super().__init__()
+        self._size = key.size
+        self._mode = mode
+        self.key = key
+
+    def _pixels(self) -> _Pixels:
+        pixels = _CONVERTER.get(self.key)
+        if (pixels.mode, pixels.size) != (self.mode, self.size):
+            raise ImageProblem(f"画像が想定と違います（{pixels.mode}, {pixels.size}）")
+        return pixels
+
+    def _loaded(self) -> bool:
+        state = vars(self)  # `im` is a property (Pillow ≥ 11) or an attribute (Pillow 10)
+        return state.get("_im", state.get("im")) is not None
+
+    def load(self) -> Any:
+        if not self._loaded():
+            pixels = self._pixels()
+            self.im = pixels.image().im
+            self.info = dict(pixels.info)
+        return super().load()
+
+    def tobytes(self, encoder_name: str = "raw", *args: Any) -> bytes:
+        if self._loaded():
+            return super().tobytes(encoder_name, *args)
+        pixels = self._pixels()
+        if encoder_name == "raw" and args in ((), (self.mode,)):
+            return pixels.raw  # the very object deflated ahead (see `_Zlib`)
+        return pixels.image().tobytes(encoder_name, *args)
+
+
 def prepared(
     path: Path, variant: Variant, profile: Path, placed: tuple[float, float]
 ) -> Image.Image:
-    """The image converted for the variant (cached per file, variant and placed size in pt)."""
-    image = open_image(path)
+    """The image converted for the variant: print at its own pixel size, screen at no
+    more than 150 ppi at the placed size (in pt). Raises `ImageProblem` for a file
+    that cannot be used; the conversion itself waits until the pixels are read."""
+    stamp = _stamp(path)
+    found = _inspect(path, stamp)
+    if isinstance(found, str):
+        raise ImageProblem(found)
+    size, mode = found
+    gray = is_gray_mode(mode)
     if variant == "print":
-        return image_for_print(image, profile)
-    return image_for_screen(image, placed_size_pt=placed, profile=profile)
+        image = PreparedImage(_Key(path, stamp, variant, profile, size), "L" if gray else "CMYK")
+    else:
+        key = _Key(path, stamp, variant, profile, screen_size(size, placed))
+        image = PreparedImage(key, "L" if gray else "RGB")
+    if not getattr(_PREFETCH, "off", False):
+        _CONVERTER.prefetch(image.key)
+    return image
+
+
+def worker_idle() -> bool:
+    """Is the background thread absent or idle (holding no lock, so a fork is safe)?"""
+    return _CONVERTER.idle()
+
+
+def clear_caches() -> None:
+    """Forget every inspection and conversion held in memory (tests; a long-running editor)."""
+    _inspect.cache_clear()
+    _file_digest.cache_clear()
+    _CONVERTER.clear()

@@ -19,12 +19,22 @@ deterministic: the same input bytes and metadata give byte-identical output
 from __future__ import annotations
 
 import io
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from xml.sax.saxutils import escape
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, String
+from reportlab import rl_config
+
+# reportlab's default wraps every stream in ASCII85 as well as Flate: slow to write,
+# a quarter bigger, and undone again by `_save`. Flate alone is what both variants keep.
+rl_config.useA85 = 0
+
+# Filters `_save` must decode (and re-encode as Flate): reportlab writes none of them
+# with useA85 off, so its Flate streams are normally kept exactly as written.
+_REENCODE = (b"/ASCII85Decode", b"/LZWDecode", b"/RunLengthDecode", b"/ASCIIHexDecode")
 
 # ISO 15930-4 identifies X-1a:2003 as version "PDF/X-1:2003", conformance level "X-1a".
 PDFX_VERSION = "PDF/X-1:2003"
@@ -71,7 +81,7 @@ def finish_print_pdf(
         # A catalog /Version would override the header that force_version writes.
         if "/Version" in pdf.Root:
             del pdf.Root["/Version"]
-        return _save(pdf, version=PDFX_PDF_VERSION, object_streams=False)
+        return _save(pdf, version=PDFX_PDF_VERSION, object_streams=False, reencode=_reencode(data))
 
 
 def finish_screen_pdf(
@@ -100,7 +110,7 @@ def finish_screen_pdf(
         pdf.Root.ViewerPreferences = prefs
         pdf.Root.PageMode = Name.UseOutlines if _has_outline(pdf) else Name.UseNone
         _set_xmp(pdf, _xmp(meta, lang=lang, print_keys=False))
-        return _save(pdf, version="", object_streams=True)
+        return _save(pdf, version="", object_streams=True, reencode=_reencode(data))
 
 
 def pdf_date(moment: datetime) -> str:
@@ -225,15 +235,44 @@ def _set_xmp(pdf: Pdf, packet: bytes) -> None:
     pdf.Root.Metadata = stream
 
 
-def _save(pdf: Pdf, *, version: str, object_streams: bool) -> bytes:
+def _reencode(data: bytes) -> bool:
+    """Does the PDF use a filter other than Flate (and DCT) that the output must not keep?"""
+    return any(name in data for name in _REENCODE)
+
+
+def _tidy_streams(pdf: Pdf) -> None:
+    """What qpdf's re-encoding would have done, without decoding anything: a one-filter
+    array (reportlab writes ``[/FlateDecode]``) becomes the filter's name, and a stream
+    written without a filter (reportlab leaves a few small ones so) is compressed,
+    except XMP, which stays readable as PDF/X expects."""
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Stream):
+            continue
+        filters = obj.get("/Filter")
+        if isinstance(filters, Array) and len(filters) == 1 and "/DecodeParms" not in obj:
+            obj.Filter = filters[0]
+        elif filters is None and obj.get("/Type") != Name.Metadata:
+            obj.write(zlib.compress(obj.read_raw_bytes()), filter=Name.FlateDecode)
+
+
+def _save(pdf: Pdf, *, version: str, object_streams: bool, reencode: bool) -> bytes:
     out = io.BytesIO()
+    # With every stream in Flate (or DCT) already, the data is kept as written:
+    # qpdf's compress_streams would inflate and deflate each stream again for a
+    # gain of 0.01 %, which costs more than all the rest of the finishing. Object
+    # streams (screen) are made by qpdf and need it, on a file a fifth the size.
+    recompress = reencode or object_streams
+    if not recompress:
+        _tidy_streams(pdf)
     pdf.save(
         out,
         force_version=version,
         # generalized: decode ASCII85/LZW/RunLength and re-encode as Flate; images
         # in DCT stay as they are.
-        stream_decode_level=pikepdf.StreamDecodeLevel.generalized,
-        compress_streams=True,
+        stream_decode_level=(
+            pikepdf.StreamDecodeLevel.generalized if reencode else pikepdf.StreamDecodeLevel.none
+        ),
+        compress_streams=recompress,
         object_stream_mode=(
             pikepdf.ObjectStreamMode.generate
             if object_streams

@@ -1,0 +1,123 @@
+"""Pictures for the PDF: lazy conversion, one conversion per size, broken files, forks."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from kumihan.registry import _Forked
+from kumihan.render.pdf import images
+from kumihan.render.pdf.color import DEFAULT_PROFILE, image_for_print, image_for_screen
+from kumihan.render.pdf.images import ImageProblem, measuring, prepared
+from kumihan.render.pdf.pdfx import _reencode
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> None:
+    images.clear_caches()
+
+
+def photo(path: Path, size: tuple[int, int] = (600, 400), fmt: str = "JPEG") -> Path:
+    image = Image.new("RGB", size)
+    pixels = image.load()
+    assert pixels is not None
+    for y in range(0, size[1], 3):
+        for x in range(0, size[0], 2):
+            pixels[x, y] = (x % 256, y % 256, (x * y) % 256)
+    image.save(path, fmt)
+    return path
+
+
+def test_print_picture_is_the_eager_conversion(tmp_path: Path) -> None:
+    path = photo(tmp_path / "a.jpg")
+    lazy = prepared(path, "print", DEFAULT_PROFILE, (200.0, 200.0))
+    assert (lazy.size, lazy.mode) == ((600, 400), "CMYK")
+    with Image.open(path) as source:
+        eager = image_for_print(source.convert("RGB"), DEFAULT_PROFILE)
+    assert lazy.tobytes() == eager.tobytes()
+
+
+def test_screen_picture_is_downsampled_like_before(tmp_path: Path) -> None:
+    path = photo(tmp_path / "a.png", fmt="PNG")
+    lazy = prepared(path, "screen", DEFAULT_PROFILE, (72.0, 72.0))  # 1 in at 150 ppi
+    with Image.open(path) as source:
+        eager = image_for_screen(source.convert("RGB"), placed_size_pt=(72.0, 72.0))
+    assert (lazy.size, lazy.mode) == (eager.size, "RGB") == ((150, 100), "RGB")
+    assert lazy.tobytes() == eager.tobytes()
+    lazy.load()  # any other use of the pixels works as with an ordinary image
+    buffer = io.BytesIO()
+    lazy.save(buffer, format="PNG")
+    assert Image.open(buffer).size == (150, 100)
+
+
+def test_print_ignores_the_placed_size(tmp_path: Path) -> None:
+    path = photo(tmp_path / "a.jpg")
+    small = prepared(path, "print", DEFAULT_PROFILE, (50.0, 50.0))
+    large = prepared(path, "print", DEFAULT_PROFILE, (400.0, 400.0))
+    assert small.key == large.key  # type: ignore[attr-defined]
+
+
+def test_measuring_converts_nothing(tmp_path: Path) -> None:
+    path = photo(tmp_path / "a.jpg")
+    with measuring():
+        image = prepared(path, "print", DEFAULT_PROFILE, (100.0, 100.0))
+    key = image.key  # type: ignore[attr-defined]
+    converter = images._CONVERTER
+    assert key not in converter.queue and key not in converter.done and key != converter.busy
+    assert image.size == (600, 400)
+
+
+def test_conversion_ahead_gives_the_same_pixels(tmp_path: Path) -> None:
+    paths = [photo(tmp_path / f"{n}.jpg", (300 + n, 200)) for n in range(4)]
+    ahead = [prepared(p, "print", DEFAULT_PROFILE, (100.0, 100.0)) for p in paths]
+    data = [image.tobytes() for image in ahead]
+    images.clear_caches()
+    with measuring():
+        alone = [prepared(p, "print", DEFAULT_PROFILE, (100.0, 100.0)) for p in paths]
+    assert [image.tobytes() for image in alone] == data
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_damaged_picture_is_refused_at_once(tmp_path: Path, fmt: str) -> None:
+    path = photo(tmp_path / f"a.{fmt.lower()}", fmt=fmt)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ImageProblem, match="読めません"):
+        prepared(path, "print", DEFAULT_PROFILE, (100.0, 100.0))
+
+
+def test_not_a_picture_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "a.png"
+    path.write_bytes(b"not a picture")
+    with pytest.raises(ImageProblem):
+        prepared(path, "screen", DEFAULT_PROFILE, (100.0, 100.0))
+
+
+def test_edited_file_is_converted_again(tmp_path: Path) -> None:
+    path = photo(tmp_path / "a.png", (300, 200), fmt="PNG")
+    before = prepared(path, "print", DEFAULT_PROFILE, (100.0, 100.0)).tobytes()
+    Image.new("RGB", (300, 200), (255, 0, 0)).save(path)
+    os.utime(path, ns=(1, 1))  # a different stamp even within the clock's resolution
+    after = prepared(path, "print", DEFAULT_PROFILE, (100.0, 100.0)).tobytes()
+    assert before != after
+
+
+def test_forked_work_returns_its_result_or_raises() -> None:
+    with _Forked(lambda: (os.getpid(), b"x" * 1_000_000)) as child:
+        pid, data = child()
+    assert pid != os.getpid() and len(data) == 1_000_000
+
+    def fails() -> None:
+        raise ValueError("壊れた")
+
+    with _Forked(fails) as failing, pytest.raises(ValueError, match="壊れた"):
+        failing()
+
+
+def test_ascii85_is_reencoded_flate_is_kept() -> None:
+    assert _reencode(b"<< /Filter [ /ASCII85Decode /FlateDecode ] >>")
+    assert not _reencode(b"<< /Filter [ /FlateDecode ] >>")
