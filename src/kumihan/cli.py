@@ -180,6 +180,8 @@ def run_build(args: argparse.Namespace) -> int:
     out_dir: Path = args.out or root / "output"
     started = time.perf_counter()
     jobs = args.jobs or min(len(deliverables), os.cpu_count() or 1)
+    if args.jobs == 1:  # one process: no deliverables side by side, no formats either
+        os.environ["KUMIHAN_SERIAL"] = "1"
     kwargs = {
         "formats": args.format,
         "variants": args.variant,

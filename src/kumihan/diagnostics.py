@@ -79,6 +79,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E401": (Severity.ERROR, "事例がページに収まりません"),
     "W401": (Severity.WARNING, "事例がページに収まりません"),
     "I402": (Severity.INFO, "文字を小さくして収めました"),
+    "W404": (Severity.WARNING, "ページに収まらない要素があります"),
     "W403": (Severity.WARNING, "原稿準備中の項目があります"),
     "E403": (Severity.ERROR, "final の事例に必要な項目がありません"),
     # assembly
