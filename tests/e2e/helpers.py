@@ -198,24 +198,44 @@ class Found:
         return self.positions[-1][1] if self.positions else self.searched_from
 
 
-def find_in_order(text: str, pieces: Sequence[str], start: int = 0) -> Found:
+def find_in_order(
+    text: str, pieces: Sequence[str], start: int = 0, *, interrupted: bool = False
+) -> Found:
     """Find each piece (already in comparison form) in `text` after the previous one.
 
     Taking the earliest occurrence each time is optimal: if the pieces can be found in
-    order at all, this finds them.
+    order at all, this finds them. `interrupted`: a piece may be split in two by other
+    text (side-by-side cells running over a page).
     """
     found = Found(searched_from=start)
     position = start
     for index, piece in enumerate(pieces):
         at = text.find(piece, position)
+        end = at + len(piece)
+        if at < 0 and interrupted:
+            at, end = _find_interrupted(text, piece, position)
         if at < 0:
             found.missing = piece
             found.missing_index = index
             found.searched_from = position
             return found
-        found.positions.append((at, at + len(piece)))
-        position = at + len(piece)
+        found.positions.append((at, end))
+        position = end
     return found
+
+
+def _find_interrupted(text: str, piece: str, start: int, gap: int = 2000) -> tuple[int, int]:
+    """`piece` found as a head of at least 10 characters and the rest within `gap`
+    characters after it: a side-by-side cell whose text runs over a page break has the
+    next cell's text between the two parts in any page-by-page reading. (-1, -1) if not."""
+    for cut in range(len(piece) - 1, 9, -1):
+        head = text.find(piece[:cut], start)
+        if head < 0:
+            continue
+        tail = text.find(piece[cut:], head + cut, head + cut + gap + len(piece))
+        if tail >= 0:
+            return head, tail + len(piece) - cut
+    return -1, -1
 
 
 def context(text: str, at: int, width: int = 60) -> str:

@@ -83,11 +83,13 @@ def seed_problems(text: str, seed: Seed) -> list[str]:
         else:
             ends = []
             for card in value:  # type: ignore[union-attr]
-                found = find_in_order(text, [p.text for p in card], position)
+                found = find_in_order(text, [p.text for p in card], position, interrupted=True)
                 while found.missing is not None:
                     report(card[found.missing_index], found.searched_from, f"card {card[0].text}")
                     rest = card[found.missing_index + 1 :]
-                    found = find_in_order(text, [p.text for p in rest], found.searched_from)
+                    found = find_in_order(
+                        text, [p.text for p in rest], found.searched_from, interrupted=True
+                    )
                     card = rest
                 ends.append(found.end)
             position = max(ends, default=position)

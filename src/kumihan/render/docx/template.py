@@ -487,7 +487,8 @@ def _abstract_num(abstract_id: int, style_id: str, list_def: ListDef) -> Element
     lvl = oxml.new_element("w:lvl", {"w:ilvl": "0"})
     # A full-width bullet (・, ■) is exactly the one-em hang: after it a tab would find no
     # room before the indent and jump to the next default tab stop, so nothing follows it.
-    wide = len(list_def.text) == 1 and unicodedata.east_asian_width(list_def.text) in "WF"
+    # (■ and ● are "ambiguous" width: full width in Japanese fonts, so counted as wide)
+    wide = len(list_def.text) == 1 and unicodedata.east_asian_width(list_def.text) in "WFA"
     suffix = "nothing" if list_def.num_fmt == "bullet" and wide else "tab"
     for tag, value in (
         ("w:start", str(list_def.start)),
