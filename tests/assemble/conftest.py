@@ -1,4 +1,4 @@
-"""Fixtures for the assemble stage: the fictional project, loaded, and the repository's layouts."""
+"""Fixtures for the assemble stage: the fictional project, loaded (layouts: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,27 +8,11 @@ from pathlib import Path
 import pytest
 
 from kumihan.diagnostics import Diagnostics
-from kumihan.layout.spec import Layout, load_layout
 from kumihan.load.content import Content, load_content
 from kumihan.load.records import CaseRecord, read_case
 from kumihan.load.validate import validate
 from kumihan.load.yamlsource import parse_yaml
-from load.fictional import REPO, make_project
-
-
-@pytest.fixture(scope="session")
-def layout_of() -> Callable[[str], Layout]:
-    cache: dict[str, Layout] = {}
-
-    def get(name: str) -> Layout:
-        if name not in cache:
-            diagnostics = Diagnostics()
-            layout = load_layout(REPO / "layouts" / f"{name}.yaml", REPO, diagnostics)
-            assert layout is not None and not diagnostics.has_errors, list(diagnostics)
-            cache[name] = layout
-        return cache[name]
-
-    return get
+from load.fictional import make_project
 
 
 @pytest.fixture

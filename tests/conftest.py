@@ -1,19 +1,21 @@
-"""Fixtures for the transforms: the repository's layouts and small hand-built documents."""
+"""Fixtures shared by the stage tests: the repository's own layouts, loaded once."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from kumihan.diagnostics import Diagnostics
 from kumihan.layout.spec import Layout, load_layout
 
-from .nodes import REPO
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
 def layout_of() -> Callable[[str], Layout]:
+    """A layout of `layouts/` by name (house, summary, casebook, report), read once."""
     cache: dict[str, Layout] = {}
 
     def get(name: str) -> Layout:
