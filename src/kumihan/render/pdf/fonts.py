@@ -1,7 +1,7 @@
 """Layout faces → reportlab fonts and the shared `FontBook`.
 
 Takes the layout's face declarations and the project's assets/fonts; registers
-each face with reportlab under its face key (so a `PlacedRun.face` is directly
+each face with reportlab (as a `GlyphFont`) under its face key (so a `PlacedRun.face` is directly
 a reportlab font name) and gives the `FontBook` the composer measures with.
 Also makes reportlab's defaults name an embedded face, so no Helvetica appears.
 """
@@ -13,9 +13,10 @@ from pathlib import Path
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from kumihan.layout.spec import Layout
+from kumihan.render.pdf.glyphfont import GlyphFont, register
+from kumihan.render.pdf.truetype import TrueTypeProgram
 from kumihan.typeset.fonts import FaceSpec, FontBook
 
 
@@ -25,12 +26,12 @@ def face_specs(layout: Layout, fonts_dir: Path) -> list[FaceSpec]:
 
 @lru_cache(maxsize=8)
 def _book(specs: tuple[FaceSpec, ...], fallbacks: tuple[str, ...]) -> FontBook:
-    registered = set(pdfmetrics.getRegisteredFontNames())
     for spec in specs:
         # getFont() on an unknown name makes reportlab search every AFM file it knows
         # (over a second); ask the registry instead
-        if spec.key not in registered:
-            pdfmetrics.registerFont(TTFont(spec.key, str(spec.path)))
+        known = pdfmetrics._fonts.get(spec.key)
+        if not (isinstance(known, GlyphFont) and known.program.path == spec.path.resolve()):
+            register(GlyphFont(spec.key, TrueTypeProgram.load(spec.path)))
     return FontBook(specs, fallbacks)
 
 

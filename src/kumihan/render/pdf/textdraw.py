@@ -5,7 +5,7 @@ baseline `y` in the canvas's current coordinates, and a `paint` function that
 turns a CMYK `Color` into a reportlab colour; gives PDF drawing operations:
 
 - all text runs of the line in one text object: per run only what changed
-  (font and size, ``Tc`` = ``char_space``, ``Ts`` = rise, fill colour), then an
+  (font and size — written here as glyph ids of a `GlyphFont`, ``Tc`` = ``char_space``, ``Ts`` = rise, fill colour), then an
   absolute text origin and one show-text; `run.face` must be a registered
   reportlab font name (the face key);
 - a run with `box` set draws the form XObject of that name with its origin at the
@@ -29,6 +29,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from reportlab.pdfbase.pdfmetrics import getFont
+
+from kumihan.render.pdf.glyphfont import GlyphFont, set_font, show_text
 from kumihan.typeset.types import Color, Line, PlacedRun
 
 # Link rectangles and underlines in em of the run's size, measured from the baseline.
@@ -67,11 +70,10 @@ def _draw_text(
     if not any(run.text and not run.box for run in runs):
         return
     text = canvas.beginText()
-    # reportlab's public textOut() also measures the string to move its cursor;
-    # every run is placed absolutely here, so the measuring is skipped.
-    show = getattr(text, "_textOut", text.textOut)
-    code: list[str] = text._code  # reportlab has no public marked-content call
+    doc = canvas._doc
+    code: list[str] = text._code  # show-text and marked content are written directly
     font: tuple[str, float] | None = None
+    face: Any = None
     char_space = 0.0
     rise = 0.0
     color: Color | None = None
@@ -82,6 +84,9 @@ def _draw_text(
             if font != (run.face, style.size):
                 font = (run.face, style.size)
                 text.setFont(run.face, style.size)
+                face = getFont(run.face)
+                if isinstance(face, GlyphFont):
+                    code.append(set_font(face, style.size))
             if run.char_space != char_space:
                 char_space = run.char_space
                 text.setCharSpace(char_space)
@@ -92,7 +97,11 @@ def _draw_text(
                 color = style.color
                 text.setFillColor(paint(color))
             text.setTextOrigin(x + run.x, baseline)
-            show(run.text)
+            if isinstance(face, GlyphFont):
+                # glyph ids in the original font: the same bytes in any document
+                code.append(show_text(face.encode(run.text, doc)))
+            else:
+                text._textOut(run.text)
         code.append("EMC")
     # Tc and Ts outlive the text object (they are graphics state): leave them at 0
     # as reportlab's own drawing assumes. The fill colour stays at the last run's.
