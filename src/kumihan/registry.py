@@ -40,6 +40,7 @@ from kumihan.render.pdf import PdfResult, make_context, render_pdf
 from kumihan.render.pdf.context import PageRecord
 from kumihan.render.pdf.images import measuring, use_store, worker_idle
 from kumihan.render.pdf.measure import PdfMeasurer
+from kumihan.render.pdf.replay import PageStore, use_page_store
 from kumihan.units import MM
 
 T = TypeVar("T")
@@ -191,6 +192,12 @@ def _build(
         result.diagnostics = diagnostics.sorted()
         return result
     use_store(BlobStore(root, "images"))  # converted pictures, kept between builds
+    # case pages drawn in earlier builds: their key names the layouts, the fonts and
+    # pictures under assets/ and the toolkit (`files_digest`), and each page its content
+    assets = [p for p in sorted((root / "assets").rglob("*")) if p.is_file()]
+    use_page_store(
+        PageStore(BlobStore(root, "pages"), files_digest(root, layout_files(root) + assets))
+    )
     stem = prepared.layout.output
     want_print = "pdf" in formats and "print" in variants
     want_screen = "pdf" in formats and "screen" in variants

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 
 from reportlab.lib.colors import Color
 from reportlab.platypus import PageBreak, Table, TableStyle
@@ -473,14 +474,23 @@ class FlowableBuilder:
         for index, page in enumerate(block.pages):
             if index:
                 out.append(PageBreak())
-            children = fitted.blocks(page.blocks)
             label = ""
             if page.page in overflow:
                 points = overflow[page.page]
                 lines = int(-(-points // (block.fit.leading or body.leading)))
                 label = f"はみ出し：{page.page}ページ目 約{lines}行（約{lines * chars_per_line}字）を削ってください"
             out.append(CaseMarker(self.ctx, block.case_id, page.page))
-            out.append(FixedPage(children, self.ctx, overflow_label=label))
+            # the page's drawing depends on its model, the case's fit and the label alone
+            # (layout, fonts, pictures and code are in the page store's own key)
+            key = repr((block.case_id, page, block.fit, label))
+            out.append(
+                FixedPage(
+                    partial(fitted.blocks, page.blocks),
+                    self.ctx,
+                    overflow_label=label,
+                    cache_key=key,
+                )
+            )
         # the last FixedPage fills its frame, so whatever follows starts on a new page
         out.append(SwitchTemplate(None))
         return out

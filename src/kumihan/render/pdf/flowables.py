@@ -11,7 +11,7 @@ helpers. Nothing here reads the model.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ from reportlab.platypus.tables import Table
 
 from kumihan.layout.spec import BoxStyle, Style
 from kumihan.render.pdf.context import RenderContext
+from kumihan.render.pdf.replay import page_store, recording, replay
 from kumihan.render.pdf.textdraw import draw_line
 from kumihan.typeset.compose import compose
 from kumihan.typeset.types import Line, Span
@@ -648,20 +649,52 @@ class FixedPage(Flowable):  # type: ignore[misc]
 
     Content that does not fit is not carried to another page: what fits is drawn,
     and a red bar at the foot says by how much the page overflows.
+
+    `children` may be a function that makes them, called only when the page is
+    drawn afresh: with a `cache_key` (everything the page's content depends on) and
+    a page store in use, a page drawn in an earlier build is replayed instead
+    (`kumihan.render.pdf.replay`), and its flowables are never made or laid out.
     """
 
     def __init__(
-        self, children: Sequence[Flowable], ctx: RenderContext, *, overflow_label: str = ""
+        self,
+        children: Sequence[Flowable] | Callable[[], Sequence[Flowable]],
+        ctx: RenderContext,
+        *,
+        overflow_label: str = "",
+        cache_key: str | None = None,
     ) -> None:
         super().__init__()
-        self.children = list(children)
+        self._children = children
         self.ctx = ctx
         self.overflow_label = overflow_label
+        self.cache_key = cache_key
         self.width = self.height = 0.0
+
+    @property
+    def children(self) -> list[Flowable]:
+        if callable(self._children):
+            self._children = list(self._children())
+        return list(self._children)
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.width, self.height = aw, ah - 0.01
         return self.width, self.height
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        store = page_store()
+        if store is None or self.cache_key is None:
+            super().drawOn(canvas, x, y, _sW)
+            return
+        key = store.key(f"{self.cache_key}|{self.width:.4f}|{self.height:.4f}", self.ctx, x, y)
+        found = store.get(key)
+        if found is not None:
+            replay(canvas, self.ctx, found)
+            return
+        with recording(canvas, self.ctx) as drawn:
+            super().drawOn(canvas, x, y, _sW)
+        if drawn:
+            store.put(key, drawn[0])
 
     def draw(self) -> None:
         canv = self.canv

@@ -32,6 +32,10 @@ from kumihan.render.pdf.truetype import TrueTypeProgram
 
 _NBSP, _SPACE = 0xA0, 0x20
 
+# While a page is being recorded (`kumihan.render.pdf.replay.recording`), every glyph
+# drawn is also noted here: face key → (glyph id, code point).
+RECORDERS: list[dict[str, set[tuple[int, int]]]] = []
+
 
 class _Face:
     """What reportlab's font registry reads of a dynamic font's face."""
@@ -84,6 +88,10 @@ class GlyphFont:
     def use(self, doc: Any, pairs: Iterable[tuple[int, int]]) -> None:
         """Note glyphs (with the code point each stands for) as drawn in `doc`."""
         used = self._used_in(doc)
+        if RECORDERS:
+            pairs = [(gid, cp) for gid, cp in pairs if gid]
+            for recorder in RECORDERS:
+                recorder.setdefault(self.fontName, set()).update(pairs)
         for gid, cp in pairs:
             if gid and (gid not in used or cp < used[gid]):
                 used[gid] = cp  # the smallest code point: the same map whatever the order

@@ -1,0 +1,246 @@
+"""Case pages drawn once and replayed in later builds, so an edit redraws only its own case.
+
+`FixedPage` (a case page) asks `drawn_page` for a record of the same page drawn
+before; it takes a key naming everything the page's drawing depends on (the
+case page's model and fit, the layout, fonts and pictures, the toolkit's code,
+the variant, where on the media it is drawn and the outline level it starts
+at). On a hit, `replay` puts that page's drawing back on the canvas; on a miss,
+the page is drawn inside `recording`, which gives the record to keep.
+
+A record is what the drawing left behind:
+
+- the content-stream operators (text is by glyph id and fonts have fixed
+  resource names, `kumihan.render.pdf.glyphfont`, so the same page gives the
+  same operators in any document);
+- the glyphs each face showed (so the embedded subsets include them), the forms
+  and pictures the page uses, and its spot colours;
+- the canvas calls that register things in the document rather than on the page
+  (pictures, link annotations, destinations, outline entries), made again on
+  replay with their operators discarded;
+- what it noted in the `PageRecord` (anchors, overflows, outline level), the
+  page-number forms it asked for, and what it told the furniture (no header).
+
+A replayed page is byte-for-byte the page a fresh drawing would give, so a build
+from a warm cache writes the same file as one from an empty cache (the tests
+compare the two). Records are kept in `.kumihan-cache/pages` (`use_page_store`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import pickle
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import getFont
+
+from kumihan.cache import BlobStore
+from kumihan.render.pdf import glyphfont
+from kumihan.render.pdf.context import RenderContext
+from kumihan.render.pdf.images import PreparedImage
+
+# canvas calls whose effect is on the document (objects, names), not only on the page
+RECORDED_CALLS = (
+    "drawImage",
+    "linkRect",
+    "linkURL",
+    "linkAbsolute",
+    "bookmarkPage",
+    "bookmarkHorizontalAbsolute",
+    "addOutlineEntry",
+)
+
+_RECORD_VERSION = b"1"
+
+
+@dataclass
+class DrawnPage:
+    """One page's drawing, as `recording` saw it (see the module docstring)."""
+
+    code: list[str] = field(default_factory=list)
+    forms_in_use: list[str] = field(default_factory=list)
+    colors: dict[Any, Any] = field(default_factory=dict)
+    has_images: bool = False
+    calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = field(default_factory=list)
+    glyphs: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    anchors: list[str] = field(default_factory=list)
+    page_forms: dict[str, Any] = field(default_factory=dict)
+    overflows: list[float] = field(default_factory=list)
+    outline_level: int = -1
+    page_flags: list[str] = field(default_factory=list)  # told to the furniture (`mark_page`)
+
+
+class _Uncacheable(Exception):
+    """The page did something a record cannot hold (a picture not from `prepared`)."""
+
+
+@dataclass
+class _Image:
+    """A picture in a recorded call: the conversion it came from, not its pixels."""
+
+    key: Any
+    mode: str
+
+
+class PageStore:
+    """Records by key in a `BlobStore`; `context` names what every page depends on."""
+
+    def __init__(self, blobs: BlobStore, context: str) -> None:
+        self.blobs = blobs
+        self.context = context
+
+    def key(self, page_key: str, ctx: RenderContext, x: float, y: float) -> str:
+        digest = hashlib.sha256(_RECORD_VERSION + self.context.encode())
+        digest.update(f"{ctx.variant}|{x:.4f}|{y:.4f}|{ctx.record.outline_level}|".encode())
+        digest.update(page_key.encode())
+        return digest.hexdigest()
+
+    def get(self, key: str) -> DrawnPage | None:
+        data = self.blobs.get(key)
+        if data is None:
+            return None
+        try:
+            page = pickle.loads(data)
+        except (pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
+            return None
+        return page if isinstance(page, DrawnPage) else None
+
+    def put(self, key: str, page: DrawnPage) -> None:
+        try:
+            data = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PickleError, TypeError, AttributeError):
+            return  # something unpicklable was drawn: the page is drawn afresh next time
+        self.blobs.put(key, data)
+
+
+_STORE: PageStore | None = None
+
+
+def use_page_store(store: PageStore | None) -> None:
+    """Keep and reuse case pages in `store` (None: draw every page, keep nothing)."""
+    global _STORE
+    _STORE = store
+
+
+def page_store() -> PageStore | None:
+    return _STORE
+
+
+@contextlib.contextmanager
+def recording(canvas: Any, ctx: RenderContext) -> Iterator[list[DrawnPage]]:
+    """Record what is drawn within the block; the list gets the record, or stays empty
+    when the page cannot be recorded."""
+    out: list[DrawnPage] = []
+    record = ctx.record
+    code_at, forms_at = len(canvas._code), len(canvas._formsinuse)
+    colors_before = dict(canvas._colorsUsed)
+    anchors_before = set(record.anchors)
+    page_forms_before = set(ctx.forms)
+    overflows_at = len(record.overflows)
+    images_before = canvas._currentPageHasImages
+    flags_before = set(_page_flags(canvas))
+    canvas._currentPageHasImages = 0
+    calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+    glyphs: dict[str, set[tuple[int, int]]] = {}
+    problems: list[str] = []
+    depth = [0]
+
+    def wrapped(name: str, method: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if depth[0] == 0:
+                try:
+                    calls.append((name, _portable(args), kwargs))
+                except _Uncacheable as exc:
+                    problems.append(str(exc))
+            depth[0] += 1
+            try:
+                return method(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return call
+
+    for name in RECORDED_CALLS:
+        setattr(canvas, name, wrapped(name, getattr(canvas, name)))
+    glyphfont.RECORDERS.append(glyphs)
+    try:
+        yield out
+    finally:
+        glyphfont.RECORDERS.remove(glyphs)
+        for name in RECORDED_CALLS:
+            delattr(canvas, name)  # the class's methods again
+        has_images = bool(canvas._currentPageHasImages)
+        canvas._currentPageHasImages = images_before or has_images
+    if problems:
+        return
+    out.append(
+        DrawnPage(
+            code=canvas._code[code_at:],
+            forms_in_use=canvas._formsinuse[forms_at:],
+            colors={k: v for k, v in canvas._colorsUsed.items() if k not in colors_before},
+            has_images=has_images,
+            calls=calls,
+            glyphs={face: sorted(pairs) for face, pairs in sorted(glyphs.items())},
+            anchors=[a for a in record.anchors if a not in anchors_before],
+            page_forms={k: v for k, v in ctx.forms.items() if k not in page_forms_before},
+            overflows=[points for _, points in record.overflows[overflows_at:]],
+            outline_level=record.outline_level,
+            page_flags=sorted(_page_flags(canvas) - flags_before),
+        )
+    )
+
+
+def replay(canvas: Any, ctx: RenderContext, page: DrawnPage) -> None:
+    """Put a recorded page's drawing on the canvas's current page."""
+    code_at, forms_at = len(canvas._code), len(canvas._formsinuse)
+    for name, args, kwargs in page.calls:
+        getattr(canvas, name)(*_restored(args), **kwargs)
+    # the calls were made for their effect on the document: their operators are in `code`
+    del canvas._code[code_at:]
+    del canvas._formsinuse[forms_at:]
+    canvas._code.extend(page.code)
+    canvas._formsinuse.extend(page.forms_in_use)
+    canvas._colorsUsed.update(page.colors)
+    if page.has_images:
+        canvas._currentPageHasImages = 1
+    doc = canvas._doc
+    for face, pairs in page.glyphs.items():
+        font = getFont(face)
+        if isinstance(font, glyphfont.GlyphFont):
+            font.use(doc, pairs)
+    record = ctx.record
+    number = canvas.getPageNumber()
+    for anchor in page.anchors:
+        record.anchors.setdefault(anchor, number)
+    ctx.forms.update(page.page_forms)
+    record.overflows.extend((number, points) for points in page.overflows)
+    record.outline_level = page.outline_level
+    _page_flags(canvas).update(page.page_flags)
+
+
+def _page_flags(canvas: Any) -> set[str]:
+    """The flags this page tells the furniture (`kumihan.render.pdf.furniture.mark_page`)."""
+    flags: set[str] = getattr(getattr(canvas, "_doctemplate", None), "page_flags", set())
+    return flags
+
+
+def _portable(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    out = []
+    for arg in args:
+        if isinstance(arg, ImageReader):
+            image = getattr(arg, "_image", None)
+            if not isinstance(image, PreparedImage):
+                raise _Uncacheable("a picture not converted by kumihan.render.pdf.images")
+            out.append(_Image(image.key, image.mode))
+        else:
+            out.append(arg)
+    return tuple(out)
+
+
+def _restored(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(
+        ImageReader(PreparedImage(a.key, a.mode)) if isinstance(a, _Image) else a for a in args
+    )

@@ -1,0 +1,77 @@
+"""Case pages are reused between builds: after one case is edited, only its pages are drawn
+again, and the files are byte-for-byte those a build from an empty cache writes.
+
+Runs the registry in this process with `KUMIHAN_SERIAL=1`, so both PDF variants are
+drawn here and a spy on `FixedPage.draw` (the drawing of a case page's content) sees
+every page drawn afresh.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kumihan.registry import build_deliverable
+from kumihan.render.pdf.flowables import FixedPage
+
+from .test_loop import edit_every_page, editable_case
+
+
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of case pages drawn afresh (not replayed), appended per draw."""
+    monkeypatch.setenv("KUMIHAN_SERIAL", "1")
+    calls: list[int] = []
+    original = FixedPage.draw
+
+    def spy(self: FixedPage) -> None:
+        calls.append(1)
+        original(self)
+
+    monkeypatch.setattr(FixedPage, "draw", spy)
+    return calls
+
+
+def pdfs(root: Path) -> dict[str, bytes]:
+    built = build_deliverable(root, "casebook", ("pdf",), preflight=False, use_cache=False)
+    assert not [d for d in built.diagnostics if d.code.startswith("E")]
+    return {a.name: a.data for a in built.artifacts}
+
+
+def test_an_edit_redraws_only_that_cases_pages(project: Path, drawn: list[int]) -> None:
+    first = pdfs(project)
+    pages_per_variant = len(drawn) // 2
+    assert pages_per_variant >= 8  # the sample has several cases of four pages
+    path, record = editable_case(project)
+
+    drawn.clear()
+    edit_every_page(path, record)
+    warm = pdfs(project)
+
+    assert len(drawn) == 2 * 4  # the edited case's four pages, in each variant
+    assert warm != first
+    drawn.clear()
+    assert pdfs(project) == warm  # unchanged again: every page replayed
+    assert drawn == []
+
+    shutil.rmtree(project / ".kumihan-cache")
+    cold = pdfs(project)
+
+    assert len(drawn) == 2 * pages_per_variant
+    assert cold.keys() == warm.keys() == {"事例集.pdf", "事例集_web.pdf"}
+    for name in cold:
+        assert cold[name] == warm[name], name
+
+
+def test_a_layout_change_redraws_every_case_page(project: Path, drawn: list[int]) -> None:
+    pdfs(project)
+    total = len(drawn)
+    layout = project / "layouts" / "casebook.yaml"
+    layout.write_text(layout.read_text(encoding="utf-8") + "\n# 改訂\n", encoding="utf-8")
+
+    drawn.clear()
+    pdfs(project)
+
+    assert len(drawn) == total
