@@ -197,6 +197,26 @@ class _Builder:
         return value
 
 
+def _compose(text: str) -> Node | None:
+    """The document's node graph: libyaml's parser when PyYAML has it (about ten times
+    faster), else PyYAML's own. Text libyaml refuses is parsed again by PyYAML, whose
+    problem texts and positions the messages above are written for."""
+    loaders: list[Any] = [yaml.SafeLoader]
+    if getattr(yaml, "__with_libyaml__", False):
+        loaders.insert(0, yaml.CSafeLoader)
+    for index, loader_class in enumerate(loaders):
+        loader = loader_class(text)
+        try:
+            node: Node | None = loader.get_single_node()
+            return node
+        except (yaml.YAMLError, RecursionError):
+            if index == len(loaders) - 1:
+                raise
+        finally:
+            loader.dispose()
+    return None
+
+
 def parse_yaml(
     text: str, file: str, diagnostics: Diagnostics, line_offset: int = 0
 ) -> Located | None:
@@ -206,11 +226,7 @@ def parse_yaml(
     """
     builder = _Builder(file, diagnostics, line_offset)
     try:
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset

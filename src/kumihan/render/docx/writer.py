@@ -467,15 +467,15 @@ class DocxWriter:
         oxml.set_column_widths(table, widths)
         oxml.set_cell_margins(table, 2, 3, 2, 3)
         oxml.set_table_borders(table, 4, "000000")
-        for r, row in enumerate(block.rows):
-            word_row = table.rows[r]
+        for r, (row, word_row) in enumerate(zip(block.rows, table.rows, strict=True)):
             if r < block.header_rows:
                 oxml.set_repeat_header(word_row)
+            cells = row_cells(table, word_row)
             c = 0
             for cell in row.cells:
-                target = table.cell(r, c)
+                target = cells[c]
                 if cell.colspan > 1:
-                    target = target.merge(table.cell(r, c + cell.colspan - 1))
+                    target = target.merge(cells[c + cell.colspan - 1])
                 oxml.set_cell_valign(target, "center")
                 fill = (
                     cell.fill
@@ -573,10 +573,12 @@ class DocxWriter:
         oxml.set_column_widths(table, widths)
         oxml.set_cell_margins(table, 0, 0, 0, 0)
         cells = [
-            (r, i, cell) for r, row in enumerate(block.rows) for i, cell in enumerate(row.cells)
+            (word_row, i, cell)
+            for row, word_row in zip(block.rows, table.rows, strict=True)
+            for i, cell in enumerate(row.cells)
         ]
-        for r, index, cell in cells:
-            target = table.cell(r, index)
+        for word_row, index, cell in cells:
+            target = row_cells(table, word_row)[index]
             first = target.paragraphs[0]
             first._p.getparent().remove(first._p)
             inner = widths[index] - (8 if index < len(widths) - 1 else 0)
@@ -813,3 +815,12 @@ def list_styles_needed(
         elif isinstance(block, m.Notes):
             for note in block.items:
                 list_styles_needed(note.blocks, styles, layout, list_role, step)
+
+
+def row_cells(table: WordTable, row: Any) -> list[_Cell]:
+    """The cells of one row, left to right, before any merge in it.
+
+    python-docx's `table.cell(r, c)` lays out the whole table's grid on every call
+    (quadratic in a table's size); a row's cells are all a writer filling it needs.
+    """
+    return [_Cell(tc, table) for tc in row._tr.tc_lst]
