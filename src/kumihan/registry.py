@@ -31,7 +31,7 @@ from functools import partial
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from kumihan.cache import BlobStore, DeliverableCache, FitCache, files_digest
+from kumihan.cache import CACHE_DIR, BlobStore, DeliverableCache, FitCache, files_digest
 from kumihan.diagnostics import Diagnostic, Diagnostics, Severity, SourceLoc
 from kumihan.layout.spec import Layout
 from kumihan.load.content import load_content
@@ -237,7 +237,7 @@ def _build(
                 )
                 if preflight:
                     page = prepared.layout.page
-                    check = partial(_preflight, printed.data, page.pad_to, page.bleed)
+                    check = partial(_preflight, printed.data, page.pad_to, page.bleed, root)
                     # beside the DOCX when the parent writes it, else here
                     parallel = want_docx and child is None and _can_fork()
                     checked = children.enter_context(_Forked(check)) if parallel else check
@@ -298,16 +298,26 @@ def _fails(diagnostics: Diagnostics, strict: bool) -> bool:
     return strict and any(d.code.startswith("W") for d in diagnostics.items)
 
 
-def _preflight(data: bytes, pad_to: int, bleed: float) -> tuple[str, bool]:
-    """The preflight of a print PDF: the formatted report, and whether it passed."""
-    from kumihan.verify.preflight import preflight
+def _preflight(
+    data: bytes, pad_to: int, bleed: float, root: Path | None = None
+) -> tuple[str, bool]:
+    """The preflight of a print PDF: the formatted report, and whether it passed.
+    With `root`, image inks measured before are taken from its cache."""
+    from kumihan.verify.preflight import InkMemo, preflight, use_ink_memo
 
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(data)
-        handle.flush()
-        report = preflight(
-            Path(handle.name), profile="print", page_multiple=pad_to or 2, bleed_mm=bleed / MM
-        )
+    memo = InkMemo(root / CACHE_DIR / "ink.json") if root is not None else None
+    use_ink_memo(memo)
+    try:
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+            handle.write(data)
+            handle.flush()
+            report = preflight(
+                Path(handle.name), profile="print", page_multiple=pad_to or 2, bleed_mm=bleed / MM
+            )
+    finally:
+        use_ink_memo(None)
+    if memo is not None:
+        memo.save()
     return report.format(), report.passed
 
 

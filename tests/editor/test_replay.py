@@ -75,3 +75,25 @@ def test_a_layout_change_redraws_every_case_page(project: Path, drawn: list[int]
     pdfs(project)
 
     assert len(drawn) == total
+
+
+def test_pages_with_photos_replay_to_the_bytes_of_a_fresh_build(
+    tmp_path: Path, drawn: list[int]
+) -> None:
+    import stress  # benchmarks/stress.py: a fictional project whose every case has photos
+
+    root = stress.generate(tmp_path / "stress", stress.Size(cases=2, sections=1, photos=1.0))
+    pdfs(root)
+    cases = sorted((root / "content" / "cases").glob("*.yaml"))
+    stress.edit_case(cases[0], "この一文は確認のために追記した。")
+
+    drawn.clear()
+    warm = pdfs(root)
+    redrawn = len(drawn)
+    shutil.rmtree(root / ".kumihan-cache")
+    cold = pdfs(root)
+
+    assert 0 < redrawn < len(drawn)  # the edited case's pages only
+    for name in cold:
+        assert cold[name] == warm[name], name
+    assert b"/Subtype /Image" in cold["事例集.pdf"]

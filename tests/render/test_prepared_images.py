@@ -121,3 +121,38 @@ def test_forked_work_returns_its_result_or_raises() -> None:
 def test_ascii85_is_reencoded_flate_is_kept() -> None:
     assert _reencode(b"<< /Filter [ /ASCII85Decode /FlateDecode ] >>")
     assert not _reencode(b"<< /Filter [ /FlateDecode ] >>")
+
+
+def test_a_placed_picture_is_embedded_once_from_its_deflated_pixels(tmp_path: Path) -> None:
+    import pikepdf
+    from reportlab.pdfgen.canvas import Canvas
+
+    from kumihan.cache import BlobStore
+    from kumihan.render.pdf.picture import place_picture
+
+    path = photo(tmp_path / "a.jpg")
+    images.use_store(BlobStore(tmp_path / "project", "images"))
+    try:
+        first = prepared(path, "print", DEFAULT_PROFILE, (200.0, 200.0))
+        expected = first.tobytes()
+        images.clear_caches()  # the next build: the conversion comes from the store
+        again = prepared(path, "print", DEFAULT_PROFILE, (200.0, 200.0))
+        out = tmp_path / "out.pdf"
+        canvas = Canvas(str(out))
+        place_picture(canvas, again, 10, 10, 100, 66)
+        place_picture(canvas, again, 10, 200, 50, 33)  # the same picture again
+        canvas.showPage()
+        canvas.save()
+        pixels = images._CONVERTER.get(again.key)
+        assert pixels._raw is None  # embedded without inflating the stored pixels
+    finally:
+        images.use_store(None)
+
+    with pikepdf.open(out) as pdf:
+        xobjects = pdf.pages[0].Resources.XObject
+        assert len(xobjects) == 1
+        (stream,) = xobjects.values()
+        assert stream.ColorSpace == "/DeviceCMYK" and (stream.Width, stream.Height) == (600, 400)
+        assert stream.read_bytes() == expected
+        content = pdf.pages[0].Contents.read_bytes().decode()
+    assert content.count(" Do") == 2

@@ -25,7 +25,14 @@ from reportlab.pdfgen.canvas import Canvas
 
 from kumihan.render.pdf.color import image_for_print
 from kumihan.render.pdf.pdfx import finish_screen_pdf
-from kumihan.verify.preflight import PRINT_CHECKS, SCREEN_CHECKS, PreflightReport, preflight
+from kumihan.verify.preflight import (
+    PRINT_CHECKS,
+    SCREEN_CHECKS,
+    InkMemo,
+    PreflightReport,
+    preflight,
+    use_ink_memo,
+)
 
 MakePdf = Callable[..., Path]  # the make_pdf fixture (tests/verify/conftest.py)
 
@@ -673,3 +680,30 @@ def test_axial_shading(
     report = preflight(path)
     assert failed(report, check) == (2,)
     others_pass(report, check)
+
+
+def test_image_inks_are_remembered_by_the_image_and_reused(
+    make_pdf: MakePdf, tmp_path: Path
+) -> None:
+    def image(c: Canvas) -> None:
+        c.drawImage(ImageReader(Image.new("CMYK", (64, 64), (60, 60, 60, 60))), 50, 50, 72, 72)
+
+    path = make_pdf("memo.pdf", draw=only_page_2(image))
+    memo = InkMemo(tmp_path / "ink.json")
+    use_ink_memo(memo)
+    try:
+        first = preflight(path)
+        mine = [k for k, ink in memo.inks.items() if ink == pytest.approx(240 / 255)]
+        assert len(mine) == 1  # measured once, kept under the image's hash
+        memo.save()
+
+        # the memo is what a second run reads: an entry it holds is taken as measured
+        again = InkMemo(tmp_path / "ink.json")
+        assert again.inks == memo.inks
+        again.inks[mine[0]] = 4.0
+        use_ink_memo(again)
+        second = preflight(path)
+    finally:
+        use_ink_memo(None)
+    assert not first.failures("ink")
+    assert failed(second, "ink") == (2,)

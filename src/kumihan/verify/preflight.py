@@ -26,8 +26,12 @@ than Identity (WARN); JPEG 2000 image ink is not measured (X-1a forbids JPX).
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
+import json
 import math
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -1198,7 +1202,7 @@ class _ImageInfo:
             if self.space.family == "Indexed" and self.space.base is CMYK:
                 return _palette_ink(self.stream)
             if self.space is CMYK or (self.space.family == "ICCBased" and self.space.n == 4):
-                return _image_ink(self)
+                return _remembered_ink(self)
         except (pikepdf.PdfError, OSError, ValueError, NotImplementedError):
             return None
         return None
@@ -1210,6 +1214,57 @@ def _palette_ink(obj: Any) -> float | None:
     table = lookup.read_bytes() if isinstance(lookup, Stream) else bytes(lookup)
     sums = [sum(table[i : i + 4]) for i in range(0, len(table) - 3, 4)]
     return max(sums) / 255.0 if sums else None
+
+
+class InkMemo:
+    """Total ink of images already measured, by a hash of the stored image: a rebuilt PDF
+    embeds the same pictures, and inflating and summing every pixel of a page of CMYK
+    photos is most of a preflight's time. Kept in a JSON file (`use_ink_memo`)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.dirty = False
+        try:
+            loaded = json.loads(path.read_text("utf-8"))
+            self.inks: dict[str, float | None] = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            self.inks = {}
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        if len(self.inks) > 20000:  # a bound on the file; old entries are cheap to redo
+            self.inks = dict(list(self.inks.items())[-10000:])
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            temp.write_text(json.dumps(self.inks), "utf-8")
+            os.replace(temp, self.path)
+        self.dirty = False
+
+
+_INK_MEMO: InkMemo | None = None
+
+
+def use_ink_memo(memo: InkMemo | None) -> None:
+    """Remember image inks in `memo` (None: measure every image)."""
+    global _INK_MEMO
+    _INK_MEMO = memo
+
+
+def _remembered_ink(info: _ImageInfo) -> float | None:
+    memo = _INK_MEMO
+    source = info.stream
+    if memo is None or isinstance(source, pikepdf.PdfInlineImage):
+        return _image_ink(info)
+    digest = hashlib.sha256(source.read_raw_bytes())
+    digest.update(repr((info.width, info.height, info.bpc, info.filters, info.decode)).encode())
+    key = digest.hexdigest()
+    if key in memo.inks:
+        return memo.inks[key]
+    ink = memo.inks[key] = _image_ink(info)
+    memo.dirty = True
+    return ink
 
 
 def _image_ink(info: _ImageInfo) -> float | None:

@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol
 
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.table import Table as WordTable
@@ -159,7 +160,7 @@ class DocxWriter:
         if spec is None or (part.numbering == "none" and not spec):
             return
         style_role = spec.style
-        paragraph.style = self.style(self.map.id(style_role))
+        self.set_style(paragraph, self.map.id(style_role))
         left, center, right = spec.left, spec.center, spec.right
         if spec and not odd and getattr(spec, "mirror", True):
             left, right = right, left
@@ -213,6 +214,25 @@ class DocxWriter:
         if key not in self.style_cache:
             self.style_cache[key] = self.doc.styles.get_by_id(style_id, kind)
         return self.style_cache[key]
+
+    def set_style(self, paragraph: Paragraph, style_id: str) -> None:
+        """`paragraph.style = …` without python-docx's scan of every style for the default
+        (which the default itself, as python-docx does, leaves unnamed)."""
+        paragraph._p.style = None if style_id == self.default_style(1) else style_id
+
+    def set_run_style(self, run: Any, style_id: str) -> None:
+        """`run.style = …`, as `set_style`."""
+        run._r.style = None if style_id == self.default_style(2) else style_id
+
+    def default_style(self, kind: int) -> str | None:
+        key = ("<default>", kind)
+        if key not in self.style_cache:
+            found = self.doc.styles.default(
+                WD_STYLE_TYPE.PARAGRAPH if kind == 1 else WD_STYLE_TYPE.CHARACTER
+            )
+            self.style_cache[key] = found.style_id if found is not None else None
+        found_id: str | None = self.style_cache[key]
+        return found_id
 
     def styled(self, container: Container, style_id: str) -> Paragraph:
         paragraph = container.add_paragraph()
@@ -317,7 +337,7 @@ class DocxWriter:
                 if node.text:
                     run = paragraph.add_run(node.text)
                     if char_style:
-                        run.style = self.style(char_style, 2)
+                        self.set_run_style(run, char_style)
             elif isinstance(node, m.Strong):
                 self.inlines(paragraph, node.children, self.map.ids.get("strong"))
             elif isinstance(node, m.Emph):
@@ -341,7 +361,7 @@ class DocxWriter:
                 run = paragraph.add_run(str(node.number or "?"))
                 mark = self.map.ids.get("footnote-mark")
                 if mark:
-                    run.style = self.style(mark, 2)
+                    self.set_run_style(run, mark)
             elif isinstance(node, m.Ref):
                 self.ref(paragraph, node)
 
@@ -514,7 +534,7 @@ class DocxWriter:
             self.para(target, role)
             return
         spacer = target.add_paragraph()
-        spacer.style = self.style(self.styles.gap_id(1.0))
+        self.set_style(spacer, self.styles.gap_id(1.0))
 
     def cell(self, target: _Cell, cell: m.TableCell) -> None:
         role = "cell-head" if cell.header else "cell"
@@ -559,7 +579,7 @@ class DocxWriter:
         if self.page_end and container is self.doc:
             return
         paragraph = container.add_paragraph()
-        paragraph.style = self.style(self.styles.gap_id(points))
+        self.set_style(paragraph, self.styles.gap_id(points))
         if self.break_next:
             oxml.set_page_break_before(oxml.paragraph_properties(paragraph), True)
             self.break_next = False

@@ -16,6 +16,8 @@ from reportlab.platypus.flowables import Flowable
 
 from kumihan.render.pdf.context import RenderContext
 from kumihan.render.pdf.flowables import JParagraph, stack
+from kumihan.render.pdf.images import PreparedImage
+from kumihan.render.pdf.picture import place_picture
 
 
 def trim_origin(ctx: RenderContext) -> float:
@@ -160,7 +162,10 @@ class ImageBox(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         x = (self.width - self.draw_width) / 2
-        self.canv.drawImage(ImageReader(self.image), x, 0, self.draw_width, self.draw_height)
+        if isinstance(self.image, PreparedImage):
+            place_picture(self.canv, self.image, x, 0, self.draw_width, self.draw_height)
+        else:
+            self.canv.drawImage(ImageReader(self.image), x, 0, self.draw_width, self.draw_height)
 
 
 class Centered(Flowable):  # type: ignore[misc]

@@ -17,11 +17,8 @@ while its pages are laid out, in the order they will be drawn and no more than
 so a document with many large photos never holds them all in memory.
 
 When it has nothing to convert, the background thread deflates the pictures it
-converted ahead, as reportlab will when it embeds them (`zlib.compress` at the
-default level): reportlab's `pdfdoc` module is given a stand-in for `zlib` whose
-`compress` returns that result for those very bytes (the same object, so the same
-data) and compresses anything else itself. The PDF is byte-for-byte what reportlab
-alone would write.
+converted ahead, as they are embedded (`deflated`): `kumihan.render.pdf.picture`
+writes those bytes as the image XObject's stream, so drawing never waits for it.
 
 With a store (`use_store`: the registry gives the project's `.kumihan-cache/images`),
 each conversion is also kept on disk, deflated, under a hash of the picture's bytes,
@@ -46,7 +43,6 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image
-from reportlab.pdfbase import pdfdoc
 
 from kumihan.cache import BlobStore, toolkit_digest
 from kumihan.render.pdf.color import image_for_print, is_gray_mode, screen_image, screen_size
@@ -133,16 +129,31 @@ def _convert(key: _Key) -> Image.Image:
     return image
 
 
-@dataclass(frozen=True, eq=False)
 class _Pixels:
     """A converted picture: its pixels as `Image.tobytes()` gives them, and those bytes
-    deflated as reportlab will embed them, when that was done with the conversion."""
+    deflated as the PDF embeds them, when that was done. Read back from the store, only
+    the deflated bytes are there; the pixels are inflated if something asks for them."""
 
-    mode: str
-    size: tuple[int, int]
-    raw: bytes
-    info: dict[str | tuple[int, int], Any]
-    deflated: bytes | None = None
+    def __init__(
+        self,
+        mode: str,
+        size: tuple[int, int],
+        info: dict[str | tuple[int, int], Any],
+        raw: bytes | None,
+        deflated: bytes | None = None,
+    ) -> None:
+        self.mode, self.size, self.info = mode, size, info
+        self._raw, self.deflated = raw, deflated
+
+    @property
+    def raw(self) -> bytes:
+        if self._raw is None:
+            assert self.deflated is not None
+            self._raw = zlib.decompress(self.deflated)
+        return self._raw
+
+    def nbytes(self) -> int:
+        return len(self._raw or b"") + len(self.deflated or b"")
 
     def image(self) -> Image.Image:
         image = Image.frombytes(self.mode, self.size, self.raw)
@@ -182,8 +193,10 @@ def _stored(store: BlobStore, name: str) -> _Pixels | None:
         return None
     try:
         mode, size, info, deflated = pickle.loads(data)
-        return _Pixels(mode, tuple(size), zlib.decompress(deflated), info, deflated)
-    except (pickle.PickleError, zlib.error, ValueError, TypeError, EOFError, AttributeError):
+        if not isinstance(deflated, bytes):
+            return None
+        return _Pixels(mode, tuple(size), info, None, deflated)
+    except (pickle.PickleError, ValueError, TypeError, EOFError, AttributeError):
         return None  # damaged: converted again and written anew
 
 
@@ -200,8 +213,8 @@ def _attempt(key: _Key) -> _Pixels | ImageProblem:
         return problem
     raw = image.tobytes()
     if store is None or name is None:
-        return _Pixels(image.mode, image.size, raw, dict(image.info))
-    pixels = _Pixels(image.mode, image.size, raw, dict(image.info), zlib.compress(raw))
+        return _Pixels(image.mode, image.size, dict(image.info), raw)
+    pixels = _Pixels(image.mode, image.size, dict(image.info), raw, zlib.compress(raw))
     try:
         entry = pickle.dumps(
             (pixels.mode, pixels.size, pixels.info, pixels.deflated),
@@ -211,30 +224,6 @@ def _attempt(key: _Key) -> _Pixels | ImageProblem:
         return pixels
     store.put(name, entry)
     return pixels
-
-
-# id(raw) → (raw, deflated) for the pictures the converter holds: see `_Zlib`
-_DEFLATED: dict[int, tuple[bytes, bytes]] = {}
-
-
-class _Zlib:
-    """Stands in for the `zlib` module inside reportlab's `pdfdoc`: `compress` of the
-    very bytes object of a picture deflated ahead returns that result; everything else
-    is zlib's own."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(zlib, name)
-
-    @staticmethod
-    def compress(data: bytes, /, level: int = -1, wbits: int = zlib.MAX_WBITS) -> bytes:
-        found = _DEFLATED.get(id(data))
-        if found is not None and found[0] is data and level == -1 and wbits == zlib.MAX_WBITS:
-            return found[1]
-        return zlib.compress(data, level, wbits)
-
-
-if getattr(pdfdoc, "zlib", None) is zlib:
-    pdfdoc.zlib = _Zlib()
 
 
 class _Converter:
@@ -324,8 +313,8 @@ class _Converter:
             if pixels is not None:
                 deflated = zlib.compress(pixels.raw)
                 with self.cond:
-                    if self.done.get(key) is pixels:
-                        _DEFLATED[id(pixels.raw)] = (pixels.raw, deflated)
+                    if self.done.get(key) is pixels and pixels.deflated is None:
+                        pixels.deflated = deflated
                         self.sizes[key] += len(deflated)
                         self.used += len(deflated)
                         if key in self.unread:
@@ -364,11 +353,10 @@ class _Converter:
             return
         size = 0
         if isinstance(found, _Pixels):
-            size = len(found.raw) + len(found.deflated or b"")
+            size = found.nbytes()
             if size > CACHE_BYTES:
                 return  # too big to keep: converted again if drawn again
             if found.deflated is not None:
-                _DEFLATED[id(found.raw)] = (found.raw, found.deflated)
                 self.deflated.add(key)
         self.done[key] = found
         self.sizes[key] = size
@@ -385,8 +373,7 @@ class _Converter:
         found = self.done.pop(key)
         self.used -= self.sizes.pop(key)
         self.deflated.discard(key)
-        if isinstance(found, _Pixels):
-            _DEFLATED.pop(id(found.raw), None)
+        del found
 
 
 _CONVERTER = _Converter()
@@ -397,7 +384,6 @@ def _reset_after_fork() -> None:
     """A forked process has no background thread and may have inherited held locks."""
     global _CONVERTER
     _CONVERTER = _Converter()
-    _DEFLATED.clear()
 
 
 if hasattr(os, "register_at_fork"):
@@ -448,12 +434,27 @@ class PreparedImage(Image.Image):
             self.info = dict(pixels.info)
         return super().load()
 
+    def deflated(self) -> bytes:
+        """The pixels deflated (zlib), as a PDF image stream with /FlateDecode holds them."""
+        pixels = self._pixels()
+        if pixels.deflated is None:
+            pixels.deflated = zlib.compress(pixels.raw)
+        return pixels.deflated
+
+    def name(self) -> str:
+        """A name for the picture as converted: the same for the same file, profile,
+        variant and size, in every build (the image XObject's name)."""
+        found = _store_name(self.key)
+        if found is None:
+            raise ImageProblem("画像として読めません")
+        return found.removesuffix(".pickle")[:32]
+
     def tobytes(self, encoder_name: str = "raw", *args: Any) -> bytes:
         if self._loaded():
             return super().tobytes(encoder_name, *args)
         pixels = self._pixels()
         if encoder_name == "raw" and args in ((), (self.mode,)):
-            return pixels.raw  # the very object deflated ahead (see `_Zlib`)
+            return pixels.raw
         return pixels.image().tobytes(encoder_name, *args)
 
 

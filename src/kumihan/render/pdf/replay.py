@@ -12,11 +12,12 @@ A record is what the drawing left behind:
 - the content-stream operators (text is by glyph id and fonts have fixed
   resource names, `kumihan.render.pdf.glyphfont`, so the same page gives the
   same operators in any document);
-- the glyphs each face showed (so the embedded subsets include them), the forms
-  and pictures the page uses, and its spot colours;
+- the glyphs each face showed (so the embedded subsets include them), the
+  pictures it placed (embedded again on replay, from the picture cache), the
+  forms it uses and its spot colours;
 - the canvas calls that register things in the document rather than on the page
-  (pictures, link annotations, destinations, outline entries), made again on
-  replay with their operators discarded;
+  (link annotations, destinations, outline entries), made again on replay with
+  their operators discarded;
 - what it noted in the `PageRecord` (anchors, overflows, outline level), the
   page-number forms it asked for, and what it told the furniture (no header).
 
@@ -38,9 +39,10 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import getFont
 
 from kumihan.cache import BlobStore
-from kumihan.render.pdf import glyphfont
+from kumihan.render.pdf import glyphfont, picture
 from kumihan.render.pdf.context import RenderContext
 from kumihan.render.pdf.images import PreparedImage
+from kumihan.render.pdf.picture import register_picture
 
 # canvas calls whose effect is on the document (objects, names), not only on the page
 RECORDED_CALLS = (
@@ -71,18 +73,11 @@ class DrawnPage:
     overflows: list[float] = field(default_factory=list)
     outline_level: int = -1
     page_flags: list[str] = field(default_factory=list)  # told to the furniture (`mark_page`)
+    pictures: list[tuple[Any, str]] = field(default_factory=list)  # (conversion key, mode)
 
 
 class _Uncacheable(Exception):
-    """The page did something a record cannot hold (a picture not from `prepared`)."""
-
-
-@dataclass
-class _Image:
-    """A picture in a recorded call: the conversion it came from, not its pixels."""
-
-    key: Any
-    mode: str
+    """The page did something a record cannot hold (a picture drawn by reportlab)."""
 
 
 class PageStore:
@@ -165,11 +160,14 @@ def recording(canvas: Any, ctx: RenderContext) -> Iterator[list[DrawnPage]]:
 
     for name in RECORDED_CALLS:
         setattr(canvas, name, wrapped(name, getattr(canvas, name)))
+    pictures: list[PreparedImage] = []
     glyphfont.RECORDERS.append(glyphs)
+    picture.RECORDERS.append(pictures)
     try:
         yield out
     finally:
         glyphfont.RECORDERS.remove(glyphs)
+        picture.RECORDERS.remove(pictures)
         for name in RECORDED_CALLS:
             delattr(canvas, name)  # the class's methods again
         has_images = bool(canvas._currentPageHasImages)
@@ -189,6 +187,7 @@ def recording(canvas: Any, ctx: RenderContext) -> Iterator[list[DrawnPage]]:
             overflows=[points for _, points in record.overflows[overflows_at:]],
             outline_level=record.outline_level,
             page_flags=sorted(_page_flags(canvas) - flags_before),
+            pictures=[(image.key, image.mode) for image in pictures],
         )
     )
 
@@ -196,8 +195,10 @@ def recording(canvas: Any, ctx: RenderContext) -> Iterator[list[DrawnPage]]:
 def replay(canvas: Any, ctx: RenderContext, page: DrawnPage) -> None:
     """Put a recorded page's drawing on the canvas's current page."""
     code_at, forms_at = len(canvas._code), len(canvas._formsinuse)
+    for key, mode in page.pictures:
+        register_picture(canvas, PreparedImage(key, mode))
     for name, args, kwargs in page.calls:
-        getattr(canvas, name)(*_restored(args), **kwargs)
+        getattr(canvas, name)(*args, **kwargs)
     # the calls were made for their effect on the document: their operators are in `code`
     del canvas._code[code_at:]
     del canvas._formsinuse[forms_at:]
@@ -228,19 +229,6 @@ def _page_flags(canvas: Any) -> set[str]:
 
 
 def _portable(args: tuple[Any, ...]) -> tuple[Any, ...]:
-    out = []
-    for arg in args:
-        if isinstance(arg, ImageReader):
-            image = getattr(arg, "_image", None)
-            if not isinstance(image, PreparedImage):
-                raise _Uncacheable("a picture not converted by kumihan.render.pdf.images")
-            out.append(_Image(image.key, image.mode))
-        else:
-            out.append(arg)
-    return tuple(out)
-
-
-def _restored(args: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple(
-        ImageReader(PreparedImage(a.key, a.mode)) if isinstance(a, _Image) else a for a in args
-    )
+    if any(isinstance(arg, ImageReader) for arg in args):
+        raise _Uncacheable("a picture drawn by reportlab, not by kumihan.render.pdf.picture")
+    return args
