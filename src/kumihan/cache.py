@@ -11,6 +11,11 @@ Three kinds, all under `<project>/.kumihan-cache/` (safe to delete at any time):
 - **images**: each picture converted for a PDF variant and deflated (`BlobStore`),
   keyed by the picture's and the profile's bytes, so a rebuild, and the deliverables
   built side by side, convert each picture once.
+- **content**: each content file as loaded — the record or chapter and the problems
+  found in it (`ContentMemo`), keyed by the file's bytes and the list of assets, so
+  a rebuild parses and validates only the files that changed.
+- **pages**: case pages as drawn (`kumihan.render.pdf.replay`); **ink.json**: the
+  preflight's measured image inks.
 
 Entries are written atomically; a damaged or unreadable entry is treated as a miss.
 """
@@ -207,3 +212,58 @@ class BlobStore:
             with contextlib.suppress(OSError):
                 path.unlink()
                 total -= size
+
+
+class ContentMemo:
+    """Content files as loaded, by a key of everything loading them reads.
+
+    `key(kind, name, data)` takes what the file is (case, policy, markdown …), its
+    project-relative name and its bytes; the key also covers the toolkit's code and
+    the files under assets/ (names, sizes, times: a chapter's image check reads them).
+    One pickle for the whole project, read once and written back after loading when
+    something was added; entries not used by the load are dropped then.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / CACHE_DIR / "content.pickle"
+        self.entries: dict[str, Any] = {}
+        self.used: dict[str, Any] = {}
+        self.dirty = False
+        try:
+            with self.path.open("rb") as handle:
+                loaded = pickle.load(handle)
+            if isinstance(loaded, dict):
+                self.entries = loaded
+        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
+            self.entries = {}
+        digest = hashlib.sha256(toolkit_digest().encode())
+        assets = root / "assets"
+        for path in sorted(assets.rglob("*")) if assets.is_dir() else []:
+            with contextlib.suppress(OSError):
+                stat = path.stat()
+                digest.update(
+                    f"{path.relative_to(assets)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode()
+                )
+        self.context = digest.digest()
+
+    def key(self, kind: str, name: str, data: bytes) -> str:
+        digest = hashlib.sha256(self.context)
+        digest.update(f"{kind}|{name}|".encode())
+        digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> Any | None:
+        found = self.entries.get(key)
+        if found is not None:
+            self.used[key] = found
+        return found
+
+    def put(self, key: str, value: Any) -> None:
+        self.used[key] = value
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty and len(self.used) == len(self.entries):
+            return
+        with contextlib.suppress(OSError, pickle.PickleError, TypeError, AttributeError):
+            _write_atomic(self.path, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))

@@ -31,7 +31,14 @@ from functools import partial
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from kumihan.cache import CACHE_DIR, BlobStore, DeliverableCache, FitCache, files_digest
+from kumihan.cache import (
+    CACHE_DIR,
+    BlobStore,
+    ContentMemo,
+    DeliverableCache,
+    FitCache,
+    files_digest,
+)
 from kumihan.diagnostics import Diagnostic, Diagnostics, Severity, SourceLoc
 from kumihan.layout.spec import Layout
 from kumihan.load.content import load_content
@@ -89,7 +96,7 @@ def prepare_deliverable(
     `layout_read`: the deliverable's layout as already read (by `build_deliverable`,
     for its cache key), so it is not parsed twice.
     """
-    content = load_content(root, diagnostics)
+    content = load_content(root, diagnostics, ContentMemo(root))
     layout, problems = layout_read or _read_layout(root, deliverable)
     diagnostics.extend(problems)
     if layout is None:

@@ -8,9 +8,13 @@ fail, so one run reports everything).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TypeVar, cast
 
+from kumihan.cache import ContentMemo
 from kumihan.diagnostics import Diagnostics, SourceLoc
 from kumihan.load.markdown import Chapter, parse_markdown
 from kumihan.load.records import (
@@ -25,7 +29,7 @@ from kumihan.load.records import (
     read_survey,
 )
 from kumihan.load.validate import validate
-from kumihan.load.yamlsource import load_yaml_file, read_text
+from kumihan.load.yamlsource import Located, load_yaml_file, read_text
 
 
 @dataclass
@@ -64,8 +68,12 @@ def rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def load_content(root: Path, diagnostics: Diagnostics) -> Content:
-    """Load and validate everything under `root/content`."""
+def load_content(root: Path, diagnostics: Diagnostics, memo: ContentMemo | None = None) -> Content:
+    """Load and validate everything under `root/content`.
+
+    With a `memo` (the build's cache), a file loaded before with the same bytes gives
+    its record and problems from there, without being parsed or validated again.
+    """
     content = Content(root=root)
     base = root / "content"
     if not base.is_dir():
@@ -76,11 +84,10 @@ def load_content(root: Path, diagnostics: Diagnostics) -> Content:
             "プロジェクトの最上位で実行してください。",
         )
         return content
+    load = _Loader(root, diagnostics, memo)
     project_file = base / "project.yaml"
     if project_file.is_file():
-        located = load_yaml_file(project_file, rel(project_file, root), diagnostics)
-        if located is not None and validate(located, "project", diagnostics):
-            content.project = read_project(located, diagnostics)
+        content.project = load(project_file, "project", _read_project)
     else:
         diagnostics.add(
             SourceLoc("content/project.yaml"),
@@ -89,38 +96,94 @@ def load_content(root: Path, diagnostics: Diagnostics) -> Content:
             "content/project.yaml を作ってください。",
         )
 
-    for path in sorted((base / "cases").glob("*.yaml")):
-        located = load_yaml_file(path, rel(path, root), diagnostics)
-        if located is None:
-            continue
-        check_id(located, path.stem, diagnostics)
-        if validate(located, "case", diagnostics):
-            content.cases[path.stem] = read_case(located, diagnostics)
-
-    for path in sorted((base / "policies").glob("*.yaml")):
-        located = load_yaml_file(path, rel(path, root), diagnostics)
-        if located is None:
-            continue
-        check_id(located, path.stem, diagnostics)
-        if validate(located, "policy", diagnostics):
-            content.policies[path.stem] = read_policy(located, diagnostics)
-
-    for path in sorted((base / "survey").glob("*.yaml")):
-        located = load_yaml_file(path, rel(path, root), diagnostics)
-        if located is None:
-            continue
-        check_id(located, path.stem, diagnostics)
-        if validate(located, "survey", diagnostics):
-            content.surveys[path.stem] = read_survey(located, diagnostics)
+    content.cases = load.records(base / "cases", "case", read_case)
+    content.policies = load.records(base / "policies", "policy", read_policy)
+    content.surveys = load.records(base / "survey", "survey", read_survey)
 
     for path in sorted(base.rglob("*.md")):
         relative = path.relative_to(base).as_posix()
         if relative == "README.md":
             continue  # the editors' guide, not content
-        text = read_text(path, rel(path, root), diagnostics)
-        if text is None:
-            continue
-        content.chapters[relative] = parse_markdown(
-            text, rel(path, root), diagnostics, assets=content.assets
-        )
+        chapter = load(path, "markdown", partial(_read_chapter, assets=content.assets))
+        if chapter is not None:
+            content.chapters[relative] = chapter
+    if memo is not None:
+        memo.save()
     return content
+
+
+T = TypeVar("T")
+
+
+class _Loader:
+    """Loads one file with a reader, through the memo when there is one."""
+
+    def __init__(self, root: Path, diagnostics: Diagnostics, memo: ContentMemo | None) -> None:
+        self.root, self.diagnostics, self.memo = root, diagnostics, memo
+
+    def __call__(
+        self, path: Path, kind: str, reader: Callable[[Path, str, Diagnostics], T | None]
+    ) -> T | None:
+        display = rel(path, self.root)
+        memo = self.memo
+        key = None
+        if memo is not None:
+            try:
+                key = memo.key(kind, display, path.read_bytes())
+            except OSError:
+                key = None  # the reader reports it
+            found = memo.get(key) if key is not None else None
+            if found is not None:
+                value, problems = found
+                self.diagnostics.extend(problems)
+                return cast("T | None", value)
+        found_here = Diagnostics()
+        value = reader(path, display, found_here)
+        self.diagnostics.extend(found_here.items)
+        if memo is not None and key is not None:
+            memo.put(key, (value, found_here.items))
+        return value
+
+    def records(
+        self, folder: Path, kind: str, reader: Callable[[Located, Diagnostics], T]
+    ) -> dict[str, T]:
+        """The valid records of one folder by file stem (the invalid ones are reported)."""
+        found: dict[str, T] = {}
+        for path in sorted(folder.glob("*.yaml")):
+            record = self(path, kind, partial(_read_record, kind=kind, reader=reader))
+            if record is not None:
+                found[path.stem] = record
+        return found
+
+
+def _read_project(path: Path, display: str, diagnostics: Diagnostics) -> Project | None:
+    located = load_yaml_file(path, display, diagnostics)
+    if located is not None and validate(located, "project", diagnostics):
+        return read_project(located, diagnostics)
+    return None
+
+
+def _read_record(
+    path: Path,
+    display: str,
+    diagnostics: Diagnostics,
+    *,
+    kind: str,
+    reader: Callable[[Located, Diagnostics], T],
+) -> T | None:
+    located = load_yaml_file(path, display, diagnostics)
+    if located is None:
+        return None
+    check_id(located, path.stem, diagnostics)
+    if validate(located, kind, diagnostics):
+        return reader(located, diagnostics)
+    return None
+
+
+def _read_chapter(
+    path: Path, display: str, diagnostics: Diagnostics, *, assets: Path
+) -> Chapter | None:
+    text = read_text(path, display, diagnostics)
+    if text is None:
+        return None
+    return parse_markdown(text, display, diagnostics, assets=assets)
