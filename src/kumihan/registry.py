@@ -289,11 +289,13 @@ def _screen_and_docx(
 ) -> tuple[tuple[bytes, int], bytes | None]:
     """The screen PDF, then (when `pages` will bring the print PDF's pagination) the
     DOCX, which then finds the screen pictures already converted."""
+    if pages is not None:
+        # first, while the parent has only begun the print PDF: after the screen PDF,
+        # the print PDF's pagination is usually waiting and the import would delay it
+        import kumihan.render.docx  # noqa: F401
     shown = _screen(prepared, root)
     if pages is None:
         return shown, None
-    import kumihan.render.docx  # noqa: F401  (while the print PDF is still being made)
-
     record = pages.receive()
     assert isinstance(record, PageRecord)
     return shown, _docx(prepared, root, record)

@@ -83,12 +83,12 @@ class TrueTypeProgram:
         keep = _closure(glyf, loca, {g for g in gids if 0 <= g < count} | {0})
         out_glyf = bytearray()
         out_loca = array("I")
-        for gid in range(count):
-            out_loca.append(len(out_glyf))
-            if gid in keep:
-                out_glyf += glyf[loca[gid] : loca[gid + 1]]
-                out_glyf += b"\0" * (-len(out_glyf) % 4)
-        out_loca.append(len(out_glyf))
+        for gid in sorted(keep):
+            # the glyphs between kept ones are empty: their offsets repeat
+            out_loca.extend(array("I", [len(out_glyf)]) * (gid + 1 - len(out_loca)))
+            out_glyf += glyf[loca[gid] : loca[gid + 1]]
+            out_glyf += b"\0" * (-len(out_glyf) % 4)
+        out_loca.extend(array("I", [len(out_glyf)]) * (count + 1 - len(out_loca)))
         out_loca.byteswap()  # to big-endian
         new = {tag: tables[tag] for tag in _KEPT if tag in tables}
         new[b"head"] = head[:8] + b"\0\0\0\0" + head[12:50] + struct.pack(">h", 1) + head[52:]
