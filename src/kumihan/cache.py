@@ -221,7 +221,7 @@ class ContentMemo:
     project-relative name and its bytes; the key also covers the toolkit's code and
     the files under assets/ (names, sizes, times: a chapter's image check reads them).
     One pickle for the whole project, read once and written back after loading when
-    something was added; entries not used by the load are dropped then.
+    something was added; entries no load uses are dropped once they pile up.
     """
 
     def __init__(self, root: Path) -> None:
@@ -263,7 +263,13 @@ class ContentMemo:
         self.dirty = True
 
     def save(self) -> None:
-        if not self.dirty and len(self.used) == len(self.entries):
+        if not self.dirty:
             return
+        kept = {**self.entries, **self.used}
+        # the deliverables built side by side each use their own layout: keep what the
+        # others used too, unless old versions of edited files have piled up
+        if len(kept) > 2 * len(self.used) + 64:
+            kept = self.used
         with contextlib.suppress(OSError, pickle.PickleError, TypeError, AttributeError):
-            _write_atomic(self.path, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
+            _write_atomic(self.path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+        self.entries, self.dirty = kept, False

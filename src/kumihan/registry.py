@@ -78,9 +78,27 @@ class DeliverableBuild:
 ReadLayout = tuple[Layout | None, list[Diagnostic]]  # a layout as read, with its problems
 
 
-def _read_layout(root: Path, deliverable: str) -> ReadLayout:
-    found = Diagnostics()
-    return read_layout(root, deliverable, found), found.items
+def _read_layout(root: Path, deliverable: str, memo: ContentMemo | None = None) -> ReadLayout:
+    """The deliverable's layout and its problems; through `memo` (keyed by every layout
+    file's bytes, as one layout may extend another) when there is one."""
+    key = None
+    if memo is not None:
+        try:
+            data = b"".join(
+                p.name.encode() + b"\0" + p.read_bytes() + b"\0" for p in layout_files(root)
+            )
+        except OSError:
+            data = None
+        key = memo.key("layout", deliverable, data) if data is not None else None
+        found = memo.get(key) if key is not None else None
+        if found is not None:
+            layout, problems = found
+            return layout, list(problems)
+    diagnostics = Diagnostics()
+    read = read_layout(root, deliverable, diagnostics), diagnostics.items
+    if memo is not None and key is not None:
+        memo.put(key, read)
+    return read
 
 
 def prepare_deliverable(
@@ -90,14 +108,17 @@ def prepare_deliverable(
     *,
     strict: bool,
     layout_read: ReadLayout | None = None,
+    memo: ContentMemo | None = None,
 ) -> Prepared | None:
     """Load, validate, assemble and transform one deliverable; None when content has errors.
 
     `layout_read`: the deliverable's layout as already read (by `build_deliverable`,
-    for its cache key), so it is not parsed twice.
+    for its cache key), so it is not parsed twice. `memo`: the content memo to load
+    through (one is opened when not given).
     """
-    content = load_content(root, diagnostics, ContentMemo(root))
-    layout, problems = layout_read or _read_layout(root, deliverable)
+    memo = memo or ContentMemo(root)
+    layout, problems = layout_read or _read_layout(root, deliverable, memo)
+    content = load_content(root, diagnostics, memo)
     diagnostics.extend(problems)
     if layout is None:
         return None
@@ -160,7 +181,8 @@ def build_deliverable(
     """
     cache = DeliverableCache(root)
     options = repr((formats, variants, strict, preflight, os.environ.get("SOURCE_DATE_EPOCH", "")))
-    layout_read = _read_layout(root, deliverable)
+    memo = ContentMemo(root)
+    layout_read = _read_layout(root, deliverable, memo)
     key = files_digest(root, _inputs(root, layout_read[0]), options)
     cached = cache.get(deliverable, key) if use_cache else None
     if isinstance(cached, DeliverableBuild):
@@ -174,6 +196,7 @@ def build_deliverable(
         strict=strict,
         preflight=preflight,
         layout_read=layout_read,
+        memo=memo,
     )
     if not any(d.severity is Severity.ERROR for d in result.diagnostics) and result.artifacts:
         cache.put(deliverable, key, result)
@@ -189,11 +212,12 @@ def _build(
     strict: bool,
     preflight: bool,
     layout_read: ReadLayout | None = None,
+    memo: ContentMemo | None = None,
 ) -> DeliverableBuild:
     diagnostics = Diagnostics()
     result = DeliverableBuild(deliverable)
     prepared = prepare_deliverable(
-        root, deliverable, diagnostics, strict=strict, layout_read=layout_read
+        root, deliverable, diagnostics, strict=strict, layout_read=layout_read, memo=memo
     )
     if prepared is None or _fails(diagnostics, strict):
         result.diagnostics = diagnostics.sorted()

@@ -89,3 +89,30 @@ def test_a_new_asset_reloads_the_chapters_that_check_images(
 
     assert "content/report/01.md" in parsed
     assert not any("zu.png" in p for p in after)
+
+
+def test_layouts_are_remembered_until_any_layout_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kumihan import registry
+
+    root = make_project(tmp_path / "p")
+    reads: list[str] = []
+    original = registry.read_layout
+
+    def spy(root: Path, deliverable: str, diagnostics: Diagnostics) -> object:
+        reads.append(deliverable)
+        return original(root, deliverable, diagnostics)
+
+    monkeypatch.setattr(registry, "read_layout", spy)
+
+    memo = ContentMemo(root)
+    first, _ = registry._read_layout(root, "casebook", memo)
+    load_content(root, Diagnostics(), memo)  # saves the memo, layout included
+    again, _ = registry._read_layout(root, "casebook", ContentMemo(root))
+    assert reads == ["casebook"] and again == first
+
+    house = root / "layouts" / "house.yaml"  # the layout the casebook's extends
+    house.write_text(house.read_text("utf-8") + "\n# 改訂\n", "utf-8")
+    registry._read_layout(root, "casebook", ContentMemo(root))
+    assert reads == ["casebook", "casebook"]
