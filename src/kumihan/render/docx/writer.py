@@ -17,6 +17,7 @@ from typing import Any, Literal, Protocol
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.packuri import PackURI
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.table import Table as WordTable
@@ -30,7 +31,7 @@ from kumihan.render.docx import oxml
 from kumihan.render.docx.styles import StyleSheetBuilder, hex_color
 from kumihan.render.pdf.charts import chart_png
 from kumihan.render.pdf.context import PageRecord, RenderContext
-from kumihan.render.pdf.images import ImageProblem, prepared
+from kumihan.render.pdf.images import ImageProblem, png_bytes, prepared
 from kumihan.transforms.numbers import heading_label
 
 FORMAT = {"arabic": "decimal", "roman": "lowerRoman"}
@@ -96,6 +97,8 @@ class DocxWriter:
         self.band_title: Paragraph | None = None
         self.width_override = 0.0  # inside a layout grid cell: that cell's width
         self.page_end = False  # writing the last block of a fixed page
+        remember_part_names(document)
+        self.block_width: Any = None  # the current section's text width (EMU), once known
 
     # ------------------------------------------------------------ sections
 
@@ -116,6 +119,7 @@ class DocxWriter:
         return self.add_section(start)
 
     def setup_section(self, section: Any, part: m.Part, template: str | None = None) -> None:
+        self.block_width = None  # the new section's margins give tables a new width
         layout = self.layout
         template = template or part.template
         page = layout.page
@@ -454,8 +458,7 @@ class DocxWriter:
                     self.ctx.assets / self.layout.print.icc_profile,
                     (placed, placed),
                 )
-                buffer = io.BytesIO()
-                image.save(buffer, format="PNG")
+                buffer = io.BytesIO(png_bytes(image))
                 ratio = image.height / image.width if image.width else 1.0
                 height = min(placed * ratio, self.layout.page.frame_height * 0.45)
                 paragraph = self.para(container, "figure")
@@ -517,7 +520,14 @@ class DocxWriter:
         """A table in `container`. In a cell, python-docx follows the table with an empty,
         unstyled paragraph (a cell must end with one); it is removed here and `close_cell`
         adds a styled one only where the cell still needs it."""
-        table = container.add_table(rows, cols)
+        if isinstance(container, WordDocument):
+            # python-docx's Document.add_table finds the last section for the width by
+            # searching the whole body, every time; the width only changes with a section
+            if self.block_width is None:
+                self.block_width = container._block_width
+            table = container._body.add_table(rows, cols, self.block_width)
+        else:
+            table = container.add_table(rows, cols)
         if isinstance(container, _Cell):
             following = table._tbl.getnext()
             if following is not None and following.tag == qn("w:p") and len(following) == 0:
@@ -844,3 +854,24 @@ def row_cells(table: WordTable, row: Any) -> list[_Cell]:
     (quadratic in a table's size); a row's cells are all a writer filling it needs.
     """
     return [_Cell(tc, table) for tc in row._tr.tc_lst]
+
+
+def remember_part_names(document: WordDocument) -> None:
+    """Give the package a `next_partname` that knows the names already taken.
+
+    python-docx walks every part of the package for each new header or footer
+    (a section has six), which grows with the document; here the names are collected
+    once and each new one is added. The names are the ones python-docx would give:
+    the lowest free number for the template.
+    """
+    package = document.part.package
+    taken = {str(part.partname) for part in package.iter_parts()}
+
+    def next_partname(template: str) -> PackURI:
+        number = 1
+        while template % number in taken:
+            number += 1
+        taken.add(template % number)
+        return PackURI(template % number)
+
+    package.next_partname = next_partname

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import pickle
 import threading
@@ -478,6 +479,23 @@ def prepared(
     if not getattr(_PREFETCH, "off", False):
         _CONVERTER.prefetch(image.key)
     return image
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    """The picture as PNG (for Word), kept in the store beside its conversion: encoding
+    a page of photos takes longer than the rest of a case's DOCX."""
+    store = _STORE
+    name = f"{image.name()}.png" if isinstance(image, PreparedImage) else None
+    if store is not None and name is not None:
+        found = store.get(name)
+        if found is not None:
+            return found
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    data = buffer.getvalue()
+    if store is not None and name is not None:
+        store.put(name, data)
+    return data
 
 
 def worker_idle() -> bool:
