@@ -7,11 +7,11 @@ PDF and the DOCX, preflights the print PDF, and returns the files' bytes and
 all diagnostics. Nothing is written here; the caller writes all files or none.
 
 With more than one CPU (and `os.fork`), the formats are made side by side once
-the deliverable is prepared: a forked process renders the screen PDF and then the
-DOCX (as soon as the parent sends it the print PDF's pagination) while the parent
-renders and preflights the print PDF; without a screen PDF, the preflight runs in
-the forked process while the parent writes the DOCX. A forked process shares the
-prepared document without copying it and sends back only bytes. `KUMIHAN_SERIAL=1`
+the deliverable is prepared: a forked process writes the DOCX (as soon as the
+parent sends it the print PDF's pagination) while the parent renders the print
+PDF, the screen PDF and the preflight; without a DOCX, the forked process renders
+the screen PDF. A forked process shares the prepared document without copying it
+and sends back only bytes. `KUMIHAN_SERIAL=1`
 keeps everything in one process (to profile it, say).
 """
 
@@ -234,18 +234,23 @@ def _build(
     want_screen = "pdf" in formats and "screen" in variants
     want_docx = "docx" in formats
     with contextlib.ExitStack() as children:  # a failure stops the processes it started
-        # Side by side: the screen PDF in a child, then the DOCX there too (it needs the
-        # print PDF's pagination, which the parent sends when it has it), while the
-        # parent renders and preflights the print PDF.
-        child: _Forked[tuple[tuple[bytes, int], bytes | None]] | None = None
+        # Side by side: the DOCX in a forked process (it imports its modules, then waits
+        # for the print PDF's pagination, which the parent sends when it has it), while
+        # the parent renders the print PDF, the screen PDF and the preflight; without a
+        # DOCX, the screen PDF in the forked process.
+        fork = _can_fork()
+        parent_busy = want_screen or (want_print and preflight)
         pages_to_child: _Channel | None = None
-        if want_screen and (want_print or want_docx) and _can_fork():
-            pages_to_child = children.enter_context(_Channel()) if want_docx else None
-            child = children.enter_context(
-                _Forked(partial(_screen_and_docx, prepared, root, pages_to_child), pages_to_child)
+        docx_child: _Forked[bytes] | None = None
+        screen_child: _Forked[tuple[bytes, int]] | None = None
+        if want_docx and fork and parent_busy:
+            pages_to_child = children.enter_context(_Channel())
+            docx_child = children.enter_context(
+                _Forked(partial(_docx_when_paged, prepared, root, pages_to_child), pages_to_child)
             )
+        elif want_screen and want_print and fork:
+            screen_child = children.enter_context(_Forked(partial(_screen, prepared, root)))
         printed: PdfResult | None = None
-        checked: Callable[[], tuple[str, bool]] | None = None
         if want_print or want_docx:
             printed = render_pdf(
                 prepared.document, prepared.layout, root, "print", prepared.created
@@ -266,26 +271,21 @@ def _build(
                 result.artifacts.append(
                     Artifact(f"{stem}.pdf", "PDF（印刷用）", printed.pages, printed.data)
                 )
-                if preflight:
-                    page = prepared.layout.page
-                    check = partial(_preflight, printed.data, page.pad_to, page.bleed, root)
-                    # beside the DOCX when the parent writes it, else here
-                    parallel = want_docx and child is None and _can_fork()
-                    checked = children.enter_context(_Forked(check)) if parallel else check
-        docx: bytes | None = None
-        if want_docx and child is None:
+        shown: tuple[bytes, int] | None = None
+        if want_screen and screen_child is None:
+            shown = _screen(prepared, root)
+        if want_print and preflight:
             assert printed is not None
-            docx = _docx(prepared, root, printed.record)
-        if checked is not None:
-            report, passed = checked()
+            page = prepared.layout.page
+            report, passed = _preflight(printed.data, page.pad_to, page.bleed, root)
             result.preflight.append(report)
             result.preflight_failed = not passed
-        shown: tuple[bytes, int] | None = None
-        if child is not None:
-            shown, made = child()
-            docx = made if want_docx else docx
-        elif want_screen:
-            shown = _screen(prepared, root)
+        docx: bytes | None = None
+        if want_docx:
+            assert printed is not None
+            docx = docx_child() if docx_child is not None else _docx(prepared, root, printed.record)
+        if screen_child is not None:
+            shown = screen_child()
         if shown is not None:
             data, pages = shown
             result.artifacts.append(Artifact(f"{stem}_web.pdf", "PDF（Web用）", pages, data))
@@ -308,21 +308,14 @@ def _docx(prepared: Prepared, root: Path, record: PageRecord) -> bytes:
     return render_docx(prepared.document, prepared.layout, root, record, prepared.created)
 
 
-def _screen_and_docx(
-    prepared: Prepared, root: Path, pages: _Channel | None
-) -> tuple[tuple[bytes, int], bytes | None]:
-    """The screen PDF, then (when `pages` will bring the print PDF's pagination) the
-    DOCX, which then finds the screen pictures already converted."""
-    if pages is not None:
-        # first, while the parent has only begun the print PDF: after the screen PDF,
-        # the print PDF's pagination is usually waiting and the import would delay it
-        import kumihan.render.docx  # noqa: F401
-    shown = _screen(prepared, root)
-    if pages is None:
-        return shown, None
+def _docx_when_paged(prepared: Prepared, root: Path, pages: _Channel) -> bytes:
+    """The DOCX in a forked process: its modules imported while the parent renders the
+    print PDF, then written as soon as that PDF's pagination arrives."""
+    import kumihan.render.docx  # noqa: F401
+
     record = pages.receive()
     assert isinstance(record, PageRecord)
-    return shown, _docx(prepared, root, record)
+    return _docx(prepared, root, record)
 
 
 def _fails(diagnostics: Diagnostics, strict: bool) -> bool:
