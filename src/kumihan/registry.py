@@ -45,6 +45,7 @@ from kumihan.load.content import load_content
 from kumihan.pipeline import Prepared, prepare, read_layout
 from kumihan.render.pdf import PdfResult, make_context, render_pdf
 from kumihan.render.pdf.context import PageRecord
+from kumihan.render.pdf.glyphfont import use_subset_store
 from kumihan.render.pdf.images import measuring, use_store, worker_idle
 from kumihan.render.pdf.measure import PdfMeasurer
 from kumihan.render.pdf.replay import PageStore, use_page_store
@@ -223,6 +224,7 @@ def _build(
         result.diagnostics = diagnostics.sorted()
         return result
     use_store(BlobStore(root, "images"))  # converted pictures, kept between builds
+    use_subset_store(BlobStore(root, "fonts"))  # embedded font subsets, likewise
     # case pages drawn in earlier builds: their key names the layouts, the fonts and
     # pictures under assets/ and the toolkit (`files_digest`), and each page its content
     assets = [p for p in sorted((root / "assets").rglob("*")) if p.is_file()]

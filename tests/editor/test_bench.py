@@ -11,6 +11,13 @@ ROWS = [
     bench.Row(
         "stress", "1事例編集後（case-001）", "事例集のみ", None, bench.Run(0.5, 200.0, 0, "")
     ),
+    bench.Row(
+        "stress",
+        "レイアウト変更後（画像は変換済み）",
+        "PDF×2 + DOCX",
+        900,
+        bench.Run(10.0, 1, 0, ""),
+    ),
 ]
 
 
@@ -20,6 +27,10 @@ def test_targets_are_judged_from_the_rows() -> None:
     assert found["サンプル全体のビルド"] == ("4.00 s", True)
     assert found["stress"] == ("124.0 ページ/s", True)  # 372 pages in 3 s
     assert found["stress:"] == ("0.50 s", True)
+    assert found["stress（レイアウト変更後の全体ビルド、画像は変換済み）の"] == (
+        "90.0 ページ/s",
+        True,
+    )
     assert found["最大メモリ"] == ("600 MB", False)
 
 

@@ -179,3 +179,30 @@ def test_a_glyph_shared_by_two_characters_maps_to_the_smaller_one(gothic: GlyphF
     assert first.delayedFonts == [gothic]  # embedded when the document is saved
     cmap = to_unicode_cmap(gothic.used(first))
     assert "1 beginbfchar" in cmap and "<0007> <2F00>" in cmap
+
+
+def test_embedded_programs_are_kept_by_face_and_glyphs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zlib
+
+    from kumihan.cache import BlobStore
+    from kumihan.render.pdf import glyphfont
+
+    program = TrueTypeProgram.load(GOTHIC)
+    gids = sorted(program.cmap[ord(c)] for c in "地域共生")
+    glyphfont.use_subset_store(BlobStore(tmp_path, "fonts"))
+    try:
+        length, deflated = glyphfont.embedded_program(program, gids)
+        assert zlib.decompress(deflated) == program.subset(set(gids))
+        assert length == len(program.subset(set(gids)))
+
+        def refuse(self: TrueTypeProgram, wanted: set[int]) -> bytes:
+            raise AssertionError("subset again")
+
+        monkeypatch.setattr(TrueTypeProgram, "subset", refuse)
+        assert glyphfont.embedded_program(program, gids) == (length, deflated)
+        with pytest.raises(AssertionError):
+            glyphfont.embedded_program(program, gids[:-1])  # other glyphs: a new subset
+    finally:
+        glyphfont.use_subset_store(None)

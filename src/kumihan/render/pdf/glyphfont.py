@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import zlib
 from collections.abc import Iterable
 from typing import Any, ClassVar
 from weakref import WeakKeyDictionary
@@ -28,6 +29,7 @@ from weakref import WeakKeyDictionary
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 
+from kumihan.cache import BlobStore
 from kumihan.render.pdf.truetype import TrueTypeProgram
 
 _NBSP, _SPACE = 0xA0, 0x20
@@ -123,13 +125,17 @@ class GlyphFont:
         program = self.program
         gids = sorted(used)
         base = f"{_subset_tag(program.postscript, gids)}+{program.postscript}"
-        data = program.subset(set(gids))
-        file = pdfdoc.PDFStream(content=data)
-        file.dictionary["Length1"] = len(data)
         cmap = pdfdoc.PDFStream(content=to_unicode_cmap(used).encode("ascii"))
         if doc.compression:
-            file.filters = [pdfdoc.PDFZCompress]
+            length, deflated = embedded_program(program, gids)
+            file = pdfdoc.PDFStream(content=deflated)
+            file.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+            file.dictionary["Length1"] = length
             cmap.filters = [pdfdoc.PDFZCompress]
+        else:
+            data = program.subset(set(gids))
+            file = pdfdoc.PDFStream(content=data)
+            file.dictionary["Length1"] = len(data)
         scale = 1000.0 / program.units_per_em
         descriptor = pdfdoc.PDFDictionary(
             {
@@ -177,6 +183,37 @@ class GlyphFont:
         )
         # by reference: pdffonts and preflight tools look for fonts as objects
         doc.idToObject["BasicFonts"].dict[self.resource] = doc.Reference(font, self.resource)
+
+
+_STORE: BlobStore | None = None
+
+
+def use_subset_store(store: BlobStore | None) -> None:
+    """Keep embedded font programs in `store` (the build cache), by face and glyphs."""
+    global _STORE
+    _STORE = store
+
+
+def embedded_program(program: TrueTypeProgram, gids: list[int]) -> tuple[int, bytes]:
+    """The subset program for `gids`, deflated as reportlab deflates a stream, and its
+    length before; from the store when the same face was subset to the same glyphs
+    before (an edit that brings no new character), which saves reading, subsetting
+    and deflating megabytes of font per PDF."""
+    store = _STORE
+    name = None
+    if store is not None:
+        stat = program.path.stat()
+        digest = hashlib.sha256(f"{program.path}|{stat.st_size}|{stat.st_mtime_ns}|".encode())
+        digest.update(struct.pack(f">{len(gids)}H", *gids))
+        name = f"font-{digest.hexdigest()}"
+        found = store.get(name)
+        if found is not None and len(found) > 4:
+            return struct.unpack(">I", found[:4])[0], found[4:]
+    data = program.subset(set(gids))
+    deflated = zlib.compress(data)  # as reportlab's FlateDecode filter does
+    if store is not None and name is not None:
+        store.put(name, struct.pack(">I", len(data)), deflated)
+    return len(data), deflated
 
 
 def register(font: GlyphFont) -> None:
