@@ -59,11 +59,20 @@ def files_digest(root: Path, paths: Iterable[Path], extra: str = "") -> str:
         name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         digest.update(name.encode() + b"\0")
         try:
-            digest.update(path.read_bytes())
+            stat = path.stat()
+            digest.update(_file_hash(path, stat.st_size, stat.st_mtime_ns))
         except OSError:
             digest.update(b"<absent>")
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=4096)
+def _file_hash(path: Path, size: int, mtime_ns: int) -> bytes:
+    """A file's bytes hashed once per process (a build keys several caches by the same
+    fonts and pictures); size and time are in the key, so an edited file is read again."""
+    del size, mtime_ns
+    return hashlib.sha256(path.read_bytes()).digest()
 
 
 def _write_atomic(path: Path, *chunks: bytes) -> None:
