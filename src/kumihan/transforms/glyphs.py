@@ -38,17 +38,21 @@ def check_glyphs(
 ) -> None:
     """Report characters the faces cannot draw (`primary` is the body face key)."""
     seen: set[tuple[str, str]] = set()
+    drawn: set[str] = set(IGNORED)  # characters the primary face or its companions draw
     for _part, block in iter_document(doc):
         loc = getattr(block, "loc", None)
         if loc is None:
             continue
         for text in block_texts(block):
+            if drawn.issuperset(text):
+                continue  # most text: every character known to be fine
             for char in text:
-                if char in IGNORED or (loc.file, char) in seen or char.isspace():
+                if char in drawn or (loc.file, char) in seen or char.isspace():
                     continue
                 face = fonts.resolve(primary, char)
                 in_fallback = face is not None and face in fonts.fallbacks
                 if face is not None and not in_fallback:
+                    drawn.add(char)
                     continue
                 seen.add((loc.file, char))
                 name = unicodedata.name(char, "名前のない文字")
