@@ -25,7 +25,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -223,6 +223,16 @@ def _build(
     if prepared is None or _fails(diagnostics, strict):
         result.diagnostics = diagnostics.sorted()
         return result
+    with _render_caches(root):
+        _render(prepared, root, formats, variants, preflight, result, diagnostics)
+    result.diagnostics = diagnostics.sorted()
+    return result
+
+
+@contextlib.contextmanager
+def _render_caches(root: Path) -> Iterator[None]:
+    """The project's render caches in use within the block, and none after it (a build
+    run in a longer-lived process — tests, the watcher — leaves no cache behind)."""
     use_store(BlobStore(root, "images"))  # converted pictures, kept between builds
     use_subset_store(BlobStore(root, "fonts"))  # embedded font subsets, likewise
     # case pages drawn in earlier builds: their key names the layouts, the fonts and
@@ -231,6 +241,24 @@ def _build(
     use_page_store(
         PageStore(BlobStore(root, "pages"), files_digest(root, layout_files(root) + assets))
     )
+    try:
+        yield
+    finally:
+        use_store(None)
+        use_subset_store(None)
+        use_page_store(None)
+
+
+def _render(
+    prepared: Prepared,
+    root: Path,
+    formats: tuple[str, ...],
+    variants: tuple[str, ...],
+    preflight: bool,
+    result: DeliverableBuild,
+    diagnostics: Diagnostics,
+) -> None:
+    """Render the prepared deliverable's files into `result` (problems to `diagnostics`)."""
     stem = prepared.layout.output
     want_print = "pdf" in formats and "print" in variants
     want_screen = "pdf" in formats and "screen" in variants
@@ -294,8 +322,6 @@ def _build(
         if docx is not None:
             assert printed is not None
             result.artifacts.append(Artifact(f"{stem}.docx", "DOCX", printed.pages, docx))
-    result.diagnostics = diagnostics.sorted()
-    return result
 
 
 def _screen(prepared: Prepared, root: Path) -> tuple[bytes, int]:

@@ -15,6 +15,7 @@ import pytest
 
 from kumihan.registry import build_deliverable
 from kumihan.render.pdf.flowables import FixedPage
+from kumihan.render.pdf.replay import page_store
 
 from .test_loop import edit_every_page, editable_case
 
@@ -37,6 +38,7 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def pdfs(root: Path) -> dict[str, bytes]:
     built = build_deliverable(root, "casebook", ("pdf",), preflight=False, use_cache=False)
     assert not [d for d in built.diagnostics if d.code.startswith("E")]
+    assert page_store() is None  # the build's caches are not left in use after it
     return {a.name: a.data for a in built.artifacts}
 
 
