@@ -75,15 +75,15 @@ def bench_pdf(repeat: int = 3, seed: Path = SEED) -> tuple[float, float]:
     """(characters per second, A4 pages per second) composing and drawing the body
     text with `draw_line` into an in-memory PDF, 36 lines a page."""
     from reportlab.lib.colors import CMYKColor
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen.canvas import Canvas
 
+    from kumihan.render.pdf.glyphfont import GlyphFont, register
     from kumihan.render.pdf.textdraw import draw_line
+    from kumihan.render.pdf.truetype import TrueTypeProgram
 
     fonts = default_font_book()
     for key, spec in fonts.specs.items():
-        pdfmetrics.registerFont(TTFont(key, str(spec.path)))
+        register(GlyphFont(key, TrueTypeProgram.load(spec.path)))  # as the renderer draws
     paragraphs = body_paragraphs(seed)
     rules = Rules()
     pages = 0
