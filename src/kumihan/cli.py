@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-cache",
         action="store_true",
-        help="render everything again (default: reuse a deliverable whose inputs did not change)",
+        help="read, lay out and draw everything again (default: reuse what did not change)",
     )
     return parser
 

@@ -110,14 +110,16 @@ def prepare_deliverable(
     strict: bool,
     layout_read: ReadLayout | None = None,
     memo: ContentMemo | None = None,
+    fresh: bool = False,
 ) -> Prepared | None:
     """Load, validate, assemble and transform one deliverable; None when content has errors.
 
     `layout_read`: the deliverable's layout as already read (by `build_deliverable`,
     for its cache key), so it is not parsed twice. `memo`: the content memo to load
-    through (one is opened when not given).
+    through (one is opened when not given); `fresh`: none, every file is read again.
     """
-    memo = memo or ContentMemo(root)
+    if memo is None and not fresh:
+        memo = ContentMemo(root)
     layout, problems = layout_read or _read_layout(root, deliverable, memo)
     content = load_content(root, diagnostics, memo)
     diagnostics.extend(problems)
@@ -178,11 +180,13 @@ def build_deliverable(
     """Render one deliverable's files (in memory) or return why it cannot be built.
 
     When nothing the deliverable reads has changed since the last build with the same
-    options, the cached files are returned without rendering.
+    options, the cached files are returned without rendering. Without `use_cache`,
+    everything is read, laid out and drawn again (converted pictures and font subsets,
+    which are named by their own bytes, are still taken from the cache).
     """
     cache = DeliverableCache(root)
     options = repr((formats, variants, strict, preflight, os.environ.get("SOURCE_DATE_EPOCH", "")))
-    memo = ContentMemo(root)
+    memo = ContentMemo(root) if use_cache else None
     layout_read = _read_layout(root, deliverable, memo)
     key = files_digest(root, _inputs(root, layout_read[0]), options)
     cached = cache.get(deliverable, key) if use_cache else None
@@ -198,6 +202,7 @@ def build_deliverable(
         preflight=preflight,
         layout_read=layout_read,
         memo=memo,
+        fresh=not use_cache,
     )
     if not any(d.severity is Severity.ERROR for d in result.diagnostics) and result.artifacts:
         cache.put(deliverable, key, result)
@@ -214,33 +219,40 @@ def _build(
     preflight: bool,
     layout_read: ReadLayout | None = None,
     memo: ContentMemo | None = None,
+    fresh: bool = False,
 ) -> DeliverableBuild:
     diagnostics = Diagnostics()
     result = DeliverableBuild(deliverable)
     prepared = prepare_deliverable(
-        root, deliverable, diagnostics, strict=strict, layout_read=layout_read, memo=memo
+        root,
+        deliverable,
+        diagnostics,
+        strict=strict,
+        layout_read=layout_read,
+        memo=memo,
+        fresh=fresh,
     )
     if prepared is None or _fails(diagnostics, strict):
         result.diagnostics = diagnostics.sorted()
         return result
-    with _render_caches(root):
+    with _render_caches(root, replay=not fresh):
         _render(prepared, root, formats, variants, preflight, result, diagnostics)
     result.diagnostics = diagnostics.sorted()
     return result
 
 
 @contextlib.contextmanager
-def _render_caches(root: Path) -> Iterator[None]:
+def _render_caches(root: Path, *, replay: bool = True) -> Iterator[None]:
     """The project's render caches in use within the block, and none after it (a build
-    run in a longer-lived process — tests, the watcher — leaves no cache behind)."""
+    run in a longer-lived process — tests, the watcher — leaves no cache behind).
+    Without `replay`, every case page is drawn again."""
     use_store(BlobStore(root, "images"))  # converted pictures, kept between builds
     use_subset_store(BlobStore(root, "fonts"))  # embedded font subsets, likewise
     # case pages drawn in earlier builds: their key names the layouts, the fonts and
     # pictures under assets/ and the toolkit (`files_digest`), and each page its content
     assets = [p for p in sorted((root / "assets").rglob("*")) if p.is_file()]
-    use_page_store(
-        PageStore(BlobStore(root, "pages"), files_digest(root, layout_files(root) + assets))
-    )
+    store = PageStore(BlobStore(root, "pages"), files_digest(root, layout_files(root) + assets))
+    use_page_store(store if replay else None)
     try:
         yield
     finally:

@@ -35,8 +35,11 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
-def pdfs(root: Path) -> dict[str, bytes]:
-    built = build_deliverable(root, "casebook", ("pdf",), preflight=False, use_cache=False)
+def pdfs(root: Path, *, fresh: bool = False) -> dict[str, bytes]:
+    """Both casebook PDFs, rendered (the deliverable's finished files are never reused);
+    `fresh` as the CLI's --no-cache: nothing reused at all."""
+    shutil.rmtree(root / ".kumihan-cache" / "deliverables", ignore_errors=True)
+    built = build_deliverable(root, "casebook", ("pdf",), preflight=False, use_cache=not fresh)
     assert not [d for d in built.diagnostics if d.code.startswith("E")]
     assert page_store() is None  # the build's caches are not left in use after it
     return {a.name: a.data for a in built.artifacts}
@@ -99,3 +102,14 @@ def test_pages_with_photos_replay_to_the_bytes_of_a_fresh_build(
     for name in cold:
         assert cold[name] == warm[name], name
     assert b"/Subtype /Image" in cold["事例集.pdf"]
+
+
+def test_no_cache_draws_every_page_again(project: Path, drawn: list[int]) -> None:
+    first = pdfs(project)
+    total = len(drawn)
+
+    drawn.clear()
+    again = pdfs(project, fresh=True)
+
+    assert len(drawn) == total
+    assert again == first
