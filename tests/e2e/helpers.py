@@ -390,26 +390,6 @@ class Pdf:
         return result
 
 
-def roman(number: int) -> str:
-    values = [
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ]
-    out = ""
-    for value, letters in values:
-        while number >= value:
-            out += letters
-            number -= value
-    return out
-
-
 # ---------------------------------------------------------------------- DOCX
 
 

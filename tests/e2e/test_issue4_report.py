@@ -610,25 +610,26 @@ def test_survey_figures_agree_between_summary_and_report(sample: Built, suffix: 
 # ---------------------------------------------------------------------- bad input
 
 
-def broken_reference(root: Path) -> tuple[str, int]:
-    file = "content/report/01-gaiyo.md"
+def edit_line(root: Path, file: str, marker: str, old: str, new: str) -> tuple[str, int]:
+    """Replace `old` by `new` on the first line of `file` holding `marker`; the file
+    and that line's number (1-based)."""
     path = root / file
     lines = path.read_text(encoding="utf-8").splitlines()
-    at = next(i for i, line in enumerate(lines) if "[@sec:ch-lit]" in line)
-    lines[at] = lines[at].replace("[@sec:ch-lit]", "[@sec:ch-no-such-chapter]")
+    at = next(i for i, line in enumerate(lines) if marker in line)
+    lines[at] = lines[at].replace(old, new)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return file, at + 1
+
+
+def broken_reference(root: Path) -> tuple[str, int]:
+    file = "content/report/01-gaiyo.md"
+    return edit_line(root, file, "[@sec:ch-lit]", "[@sec:ch-lit]", "[@sec:ch-no-such-chapter]")
 
 
 def tally_off(root: Path) -> tuple[str, int]:
-    file = "content/survey/prefecture.yaml"
-    path = root / file
-    lines = path.read_text(encoding="utf-8").splitlines()
-    at = next(i for i, line in enumerate(lines) if "{label: その他の回答, count: 36}" in line)
-    lines[at] = lines[at].replace("count: 36", "count: 35")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     # the error may name the option that is off, or the options list it belongs to
-    return file, at + 1
+    marker = "{label: その他の回答, count: 36}"
+    return edit_line(root, "content/survey/prefecture.yaml", marker, "count: 36", "count: 35")
 
 
 def no_ministry(root: Path) -> tuple[str, int]:
@@ -642,13 +643,13 @@ def no_ministry(root: Path) -> tuple[str, int]:
 
 
 def missing_chapter(root: Path) -> tuple[str, int]:
-    file = "layouts/report.yaml"
-    path = root / file
-    lines = path.read_text(encoding="utf-8").splitlines()
-    at = next(i for i, line in enumerate(lines) if "source: report/9?-*.md" in line)
-    lines[at] = lines[at].replace("report/9?-*.md", "report/99-no-such-chapter.md")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return file, at + 1
+    return edit_line(
+        root,
+        "layouts/report.yaml",
+        "source: report/9?-*.md",
+        "report/9?-*.md",
+        "report/99-no-such-chapter.md",
+    )
 
 
 @pytest.mark.parametrize(

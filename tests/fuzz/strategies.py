@@ -13,9 +13,24 @@ import random
 from collections.abc import Sequence
 
 import yaml
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 from load.fictional import CASE_SAKURA
+
+# derandomized for CI; shrinking is off to keep the suite's time bounded when a bug is found
+# (set phases to the default locally to shrink a failing example)
+BASE = settings(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=(Phase.explicit, Phase.generate),
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+    ],
+)
 
 # ---------------------------------------------------------------- building blocks
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given, settings
 
 from kumihan import model as m
 from kumihan.diagnostics import CODES, Diagnostics
@@ -17,21 +17,8 @@ from kumihan.transforms.walk import block_inlines, iter_blocks
 from load.fictional import bomb_png, png
 
 from .project import FUZZ_CHAPTER, FuzzProject
-from .strategies import markdown_document
+from .strategies import BASE, markdown_document
 
-# derandomized for CI; shrinking is off to keep the suite's time bounded when a bug is found
-# (set phases to the default locally to shrink a failing example)
-BASE = settings(
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=(Phase.explicit, Phase.generate),
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.data_too_large,
-    ],
-)
 CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )

@@ -7,7 +7,7 @@ import io
 
 import pikepdf
 from docx import Document as DocxDocument
-from hypothesis import HealthCheck, Phase, event, given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from kumihan import model as m
@@ -16,19 +16,8 @@ from kumihan.registry import build_deliverable
 from kumihan.transforms.walk import iter_blocks
 
 from .project import FUZZ_CHAPTER, FuzzProject
-from .strategies import buildable_case_yaml, case_yaml, tame_markdown_document
+from .strategies import BASE, buildable_case_yaml, case_yaml, tame_markdown_document
 
-BASE = settings(
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=(Phase.explicit, Phase.generate),
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.data_too_large,
-    ],
-)
 CASE = "content/cases/sakura.yaml"
 
 

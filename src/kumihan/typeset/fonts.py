@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,30 +40,29 @@ class FaceMetrics:
     postscript: str
 
 
-def _cache_file(path: Path) -> Path:
-    """Where the widths of a font file are cached (keyed by path, size and mtime)."""
+T = TypeVar("T")
+
+
+def cached_parse(path: Path, kind: str, parse: Callable[[Path], T]) -> T:
+    """`parse(path)` for a font file, kept in a small pickle in the user's cache
+    (keyed by the file's path, size and time, and by `kind`, which names the parse
+    and its version): parsed once per font file, then read back in milliseconds."""
     stat = path.stat()
     key = hashlib.sha256(
-        f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|1".encode()
+        f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{kind}".encode()
     ).hexdigest()[:24]
     base = Path(
         os.environ.get("KUMIHAN_CACHE")
         or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kumihan"
     )
-    return base / f"font-{path.stem}-{key}.pickle"
-
-
-@lru_cache(maxsize=32)
-def _read_face(path: Path) -> tuple[dict[int, float], str, str]:
-    """Widths and names of a font file; parsed once, then read from a small cache file."""
-    cache = _cache_file(path)
+    cache = base / f"{kind}-{path.stem}-{key}.pickle"
     try:
         with cache.open("rb") as handle:
-            cached: tuple[dict[int, float], str, str] = pickle.load(handle)
+            cached: T = pickle.load(handle)
             return cached
-    except (OSError, pickle.PickleError, EOFError, ValueError):
+    except (OSError, pickle.PickleError, EOFError, ValueError, AttributeError):
         pass
-    result = _parse_face(path)
+    result = parse(path)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         temp = cache.with_suffix(f".{os.getpid()}.tmp")
@@ -72,6 +72,12 @@ def _read_face(path: Path) -> tuple[dict[int, float], str, str]:
     except OSError:
         pass  # a read-only home: parse every time
     return result
+
+
+@lru_cache(maxsize=32)
+def _read_face(path: Path) -> tuple[dict[int, float], str, str]:
+    """Widths and names of a font file."""
+    return cached_parse(path, "font1", _parse_face)
 
 
 def _parse_face(path: Path) -> tuple[dict[int, float], str, str]:

@@ -16,14 +16,13 @@ and takes milliseconds, which matters because every build embeds every face.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
 import struct
 from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from kumihan.typeset.fonts import cached_parse
 
 # Tables a CIDFontType2 program needs (ISO 32000-1 9.9: glyf, head, hhea, hmtx, loca,
 # maxp; cvt, fpgm and prep for the hinting instructions the glyphs call). cmap is not
@@ -99,36 +98,9 @@ class TrueTypeProgram:
 
 @lru_cache(maxsize=16)
 def _load(path: Path) -> TrueTypeProgram:
-    cache = _cache_file(path)
-    try:
-        with cache.open("rb") as handle:
-            program: TrueTypeProgram = pickle.load(handle)
-            program.path = path
-            return program
-    except (OSError, pickle.PickleError, EOFError, ValueError, AttributeError):
-        pass
-    program = _parse(path)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        temp = cache.with_suffix(f".{os.getpid()}.tmp")
-        with temp.open("wb") as handle:
-            pickle.dump(program, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, cache)
-    except OSError:
-        pass  # a read-only home: parse every time
+    program = cached_parse(path, f"cid{_CACHE_VERSION}", _parse)
+    program.path = path
     return program
-
-
-def _cache_file(path: Path) -> Path:
-    stat = path.stat()
-    key = hashlib.sha256(
-        f"{path}|{stat.st_size}|{stat.st_mtime_ns}|{_CACHE_VERSION}".encode()
-    ).hexdigest()[:24]
-    base = Path(
-        os.environ.get("KUMIHAN_CACHE")
-        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kumihan"
-    )
-    return base / f"cid-{path.stem}-{key}.pickle"
 
 
 def _parse(path: Path) -> TrueTypeProgram:
