@@ -1,6 +1,6 @@
 """Build caches keyed by content hash, so a rebuild redoes only what an edit touched.
 
-Three kinds, all under `<project>/.kumihan-cache/` (safe to delete at any time):
+Kinds of cache, all under `<project>/.kumihan-cache/` (safe to delete at any time):
 
 - **deliverables**: a deliverable's finished files, keyed by the hash of everything it
   reads — its layout files, the content files its manifest and includes use, the
@@ -15,7 +15,9 @@ Three kinds, all under `<project>/.kumihan-cache/` (safe to delete at any time):
   found in it (`ContentMemo`), keyed by the file's bytes and the list of assets, so
   a rebuild parses and validates only the files that changed.
 - **pages**: case pages as drawn (`kumihan.render.pdf.replay`); **ink.json**: the
-  preflight's measured image inks.
+  preflight's measured image inks; **inspected.json**: each picture's size and mode,
+  by its path, size and time (`JsonTable`), so a rebuild does not decode unchanged
+  pictures to check them.
 
 Entries are written atomically; a damaged or unreadable entry is treated as a miss.
 """
@@ -175,6 +177,46 @@ class FitCache:
             self.entries = dict(list(self.entries.items())[-2000:])
         with contextlib.suppress(OSError):
             _write_atomic(self.path, json.dumps(self.entries, ensure_ascii=False).encode("utf-8"))
+
+
+class JsonTable:
+    """Small JSON values by string key, in one file of the cache (`.kumihan-cache/<name>`).
+
+    Read once when made; `save` writes it back atomically when something was added,
+    keeping the newest `limit` entries. A file written by another toolkit version, or
+    damaged, reads as empty. For facts keyed by everything they depend on, so an entry
+    never goes stale, it only goes unused.
+    """
+
+    def __init__(self, path: Path, *, limit: int = 10_000) -> None:
+        self.path, self.limit = path, limit
+        self.dirty = False
+        self.entries: dict[str, Any] = {}
+        try:
+            loaded = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return
+        if isinstance(loaded, dict) and loaded.get("toolkit") == toolkit_digest():
+            entries = loaded.get("entries")
+            self.entries = entries if isinstance(entries, dict) else {}
+
+    def get(self, key: str) -> Any | None:
+        return self.entries.get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        self.entries.pop(key, None)  # newest last: the oldest are dropped first
+        self.entries[key] = value
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        if len(self.entries) > self.limit:
+            self.entries = dict(list(self.entries.items())[-self.limit :])
+        data = {"toolkit": toolkit_digest(), "entries": self.entries}
+        with contextlib.suppress(OSError):
+            _write_atomic(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        self.dirty = False
 
 
 class BlobStore:

@@ -54,11 +54,25 @@ def test_screen_picture_is_downsampled_like_before(tmp_path: Path) -> None:
     assert Image.open(buffer).size == (150, 100)
 
 
-def test_print_ignores_the_placed_size(tmp_path: Path) -> None:
+def test_print_keeps_its_pixels_up_to_450_ppi(tmp_path: Path) -> None:
+    path = photo(tmp_path / "a.jpg")  # 600 × 400 px
+    at_100pt = prepared(path, "print", DEFAULT_PROFILE, (100.0, 100.0))  # 432 ppi
+    large = prepared(path, "print", DEFAULT_PROFILE, (400.0, 400.0))  # 108 ppi
+    assert at_100pt.key == large.key  # type: ignore[attr-defined]
+    assert at_100pt.size == (600, 400)
+
+
+def test_print_above_450_ppi_is_downsampled_to_350(tmp_path: Path) -> None:
     path = photo(tmp_path / "a.jpg")
-    small = prepared(path, "print", DEFAULT_PROFILE, (50.0, 50.0))
-    large = prepared(path, "print", DEFAULT_PROFILE, (400.0, 400.0))
-    assert small.key == large.key  # type: ignore[attr-defined]
+    inch = prepared(path, "print", DEFAULT_PROFILE, (72.0, 72.0))  # 600 ppi at 1 in
+    assert (inch.size, inch.mode) == ((350, 233), "CMYK")
+    # converted as the eager functions do: decoded at a reduced scale, then downsampled
+    eager = image_for_print(images.open_image(path, (350, 233)), DEFAULT_PROFILE, (350, 233))
+    assert inch.tobytes() == eager.tobytes()
+    line_art = tmp_path / "line.png"
+    Image.new("1", (2000, 100), 1).save(line_art)  # 1-bit: kept up to 1800 ppi
+    assert prepared(line_art, "print", DEFAULT_PROFILE, (72.0, 72.0)).size == (1200, 60)
+    assert prepared(line_art, "print", DEFAULT_PROFILE, (80.0, 80.0)).size == (2000, 100)
 
 
 def test_measuring_converts_nothing(tmp_path: Path) -> None:

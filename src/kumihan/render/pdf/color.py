@@ -6,7 +6,8 @@ PDF variant may contain:
 - `cmyk_to_rgb`: a CMYK colour from the layout → the sRGB colour the screen PDF
   shows, through the press profile (not by formula, so screen matches print).
 - `image_for_print`: any image → 'CMYK' (colour) or 'L' (grayscale, DeviceGray),
-  alpha flattened onto white, total ink within the limit.
+  alpha flattened onto white, total ink within the limit, no finer than the print
+  needs (`print_size`: 350 ppi at the placed size when above 450 ppi).
 - `image_for_screen`: any image → 'RGB' or 'L', no larger than the placed size
   needs at `max_ppi` (`screen_size` gives that size from the header alone;
   `screen_image` converts to it, downsampling before any colour transform).
@@ -31,6 +32,14 @@ DEFAULT_PROFILE = (
     Path(__file__).resolve().parents[4] / "assets" / "icc" / "ISOcoated_v2_300_bas.icc"
 )
 INK_LIMIT = 3.0  # 300 %: what printers ask for on coated stock
+# Print resolution at the placed size: the vendor asks for 300–350 ppi (1-bit line art
+# 600–1200). A picture far above that is downsampled to the top of the range, as the
+# PDF/X presets of Acrobat do above 1.5× their target: the plate gains nothing from
+# the extra pixels, and the file, the conversion and the preflight all pay for them.
+PRINT_PPI = 350.0
+PRINT_PPI_LIMIT = 450.0  # above this, downsampled to PRINT_PPI
+LINE_ART_PPI = 1200.0
+LINE_ART_PPI_LIMIT = 1800.0
 _SRGB = "sRGB"  # key of the built-in sRGB profile in the transform cache
 
 _WHITE_RGB = (255, 255, 255)
@@ -126,21 +135,27 @@ def _source_profile(img: Image.Image, fallback: str = _SRGB) -> str | bytes:
     return icc if space == {"RGB": "RGB", "CMYK": "CMYK"}.get(img.mode) else fallback
 
 
-def image_for_print(img: Image.Image, profile: Path = DEFAULT_PROFILE) -> Image.Image:
+def image_for_print(
+    img: Image.Image, profile: Path = DEFAULT_PROFILE, size: tuple[int, int] | None = None
+) -> Image.Image:
     """Any image → 'CMYK' (through `profile`) or 'L' (grayscale), ready for DeviceCMYK/DeviceGray.
 
     Alpha is flattened onto white first. 1-bit images become 'L' because reportlab
     writes mode '1' images as DeviceRGB. CMYK input keeps its separations; every
-    CMYK result is clamped to `INK_LIMIT`.
+    CMYK result is clamped to `INK_LIMIT`. With `size` (see `print_size`), the image
+    is downsampled to it before the colour transform, which then runs on the pixels
+    kept only.
     """
+    size = size or img.size
     if img.mode in _GRAY_MODES:
-        return _to_gray8(_flatten(img))
+        return _resize(_to_gray8(_flatten(img)), size)
     img = _flatten(img)
     if img.mode == "CMYK":
-        return ink_limit(img)
+        return ink_limit(_resize(img, size))
     source = _source_profile(img)
     if img.mode != "RGB":
         img = img.convert("RGB")
+    img = _resize(img, size)
     cmyk = ImageCms.applyTransform(img, _transform(source, _key(profile), "RGB", "CMYK"))
     assert cmyk is not None  # applyTransform returns None only with inPlace=True
     return ink_limit(cmyk)
@@ -180,6 +195,18 @@ def screen_size(
     if scale >= 1.0:
         return size
     return (max(1, round(width * scale)), max(1, round(height * scale)))
+
+
+def print_size(
+    size: tuple[int, int], placed_size_pt: tuple[float, float], *, line_art: bool = False
+) -> tuple[int, int]:
+    """The pixel size the print PDF embeds for an image of `size` fitted into the box
+    `placed_size_pt`: its own, or `PRINT_PPI` at the placed size when it is above
+    `PRINT_PPI_LIMIT` there (1-bit line art: `LINE_ART_PPI` above `LINE_ART_PPI_LIMIT`)."""
+    target, limit = (LINE_ART_PPI, LINE_ART_PPI_LIMIT) if line_art else (PRINT_PPI, PRINT_PPI_LIMIT)
+    if screen_size(size, placed_size_pt, limit) == size:
+        return size
+    return screen_size(size, placed_size_pt, target)
 
 
 def screen_image(

@@ -2,14 +2,14 @@
 
 Takes a path relative to assets/ and the placed width; gives a Pillow image in
 the variant's colour space (print: CMYK through the layout's ICC profile, or
-grey; screen: RGB, downsampled to 150 ppi at the placed size) and its pixel
-size. Decompression bombs and unreadable files are refused with a message.
+grey, no finer than 350 ppi at the placed size when far above it; screen: RGB,
+downsampled to 150 ppi at the placed size) and its pixel size. Decompression bombs and unreadable files are refused with a message.
 
 The image `prepared` returns is lazy: its size and mode are known at once (laying
 out and measuring need nothing else), its pixels are converted when first read —
 when the PDF draws it. Each (file, variant, profile, pixel size) is converted
-once: print ignores the placed size, so a picture shown at two sizes is converted
-(and embedded) once. Outside `measuring()`, asking for a picture also queues its
+once: a picture shown at two sizes is converted (and embedded) once unless one
+of them needs fewer pixels. Outside `measuring()`, asking for a picture also queues its
 conversion on a background thread (decoding, the colour transform and the ink
 limit run outside the GIL), so a document's pictures are converted on another core
 while its pages are laid out, in the order they will be drawn and no more than
@@ -45,8 +45,14 @@ from typing import Any
 
 from PIL import Image
 
-from kumihan.cache import BlobStore, toolkit_digest
-from kumihan.render.pdf.color import image_for_print, is_gray_mode, screen_image, screen_size
+from kumihan.cache import BlobStore, JsonTable, toolkit_digest
+from kumihan.render.pdf.color import (
+    image_for_print,
+    is_gray_mode,
+    print_size,
+    screen_image,
+    screen_size,
+)
 from kumihan.render.pdf.paint import Variant
 
 MAX_PIXELS = 60_000_000  # ~ a 30×20 cm photo at 600 ppi; more is a decompression bomb
@@ -58,8 +64,10 @@ class ImageProblem(Exception):
     """An image that cannot be used; the message says why (in Japanese)."""
 
 
-def open_image(path: Path) -> Image.Image:
-    """Open and fully load an image, refusing bombs and broken files."""
+def open_image(path: Path, size: tuple[int, int] | None = None) -> Image.Image:
+    """Open and fully load an image, refusing bombs and broken files. With `size` (the
+    size it will be downsampled to), a JPEG is decoded at the smallest of 1/2, 1/4 or
+    1/8 scale that is still at least that size: a fraction of the work."""
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with Image.open(path) as probe:
@@ -67,6 +75,8 @@ def open_image(path: Path) -> Image.Image:
                 raise ImageProblem(
                     f"{probe.width}×{probe.height} 画素あり、大きすぎます（上限 {MAX_PIXELS:,} 画素）"
                 )
+            if size is not None and probe.format == "JPEG" and size != probe.size:
+                probe.draft(None, size)
             probe.load()
             return probe.copy()
     except Image.DecompressionBombError as exc:
@@ -92,6 +102,35 @@ def _stamp(path: Path) -> tuple[int, int]:
     except OSError as exc:
         raise ImageProblem(f"画像として読めません（{exc}）") from exc
     return (stat.st_mtime_ns, stat.st_size)
+
+
+_INSPECTED: JsonTable | None = None
+
+
+def remember_inspections(table: JsonTable | None) -> None:
+    """Keep what `prepared` learns of each picture (pixel size and mode) in `table`, by
+    path, size and time, across builds (None: in this process only). A rebuild then
+    decodes no unchanged picture to check it, in the DOCX's forked process either."""
+    global _INSPECTED
+    _INSPECTED = table
+
+
+def _inspected(path: Path, stamp: tuple[int, int]) -> tuple[tuple[int, int], str] | str:
+    """`_inspect`, through the table of earlier builds when there is one. Only usable
+    pictures are kept: a problem is found (and its message made) again."""
+    table = _INSPECTED
+    key = f"{path}|{stamp[0]}|{stamp[1]}"
+    if table is not None:
+        found = table.get(key)
+        if isinstance(found, list) and len(found) == 3:
+            width, height, mode = found
+            if isinstance(width, int) and isinstance(height, int) and isinstance(mode, str):
+                return (width, height), mode
+    result = _inspect(path, stamp)
+    if table is not None and not isinstance(result, str):
+        (width, height), mode = result
+        table.put(key, [width, height, mode])
+    return result
 
 
 @lru_cache(maxsize=512)
@@ -120,9 +159,9 @@ def _inspect(path: Path, stamp: tuple[int, int]) -> tuple[tuple[int, int], str] 
 
 
 def _convert(key: _Key) -> Image.Image:
-    source = open_image(key.path)
+    source = open_image(key.path, key.size)
     if key.variant == "print":
-        image = image_for_print(source, key.profile)
+        image = image_for_print(source, key.profile, key.size)
     else:
         image = screen_image(source, key.size, key.profile)
     if image.size != key.size:  # the file changed between inspection and drawing
@@ -462,17 +501,21 @@ class PreparedImage(Image.Image):
 def prepared(
     path: Path, variant: Variant, profile: Path, placed: tuple[float, float]
 ) -> Image.Image:
-    """The image converted for the variant: print at its own pixel size, screen at no
-    more than 150 ppi at the placed size (in pt). Raises `ImageProblem` for a file
-    that cannot be used; the conversion itself waits until the pixels are read."""
+    """The image converted for the variant: print at its own pixel size or, when far
+    finer than the print needs, at 350 ppi (`print_size`); screen at no more than
+    150 ppi; both at `placed`, the box (in pt) the picture is fitted into. Raises
+    `ImageProblem` for a file that cannot be used; the conversion itself waits until
+    the pixels are read."""
     stamp = _stamp(path)
-    found = _inspect(path, stamp)
+    found = _inspected(path, stamp)
     if isinstance(found, str):
         raise ImageProblem(found)
     size, mode = found
     gray = is_gray_mode(mode)
     if variant == "print":
-        image = PreparedImage(_Key(path, stamp, variant, profile, size), "L" if gray else "CMYK")
+        print_at = print_size(size, placed, line_art=mode == "1")
+        key = _Key(path, stamp, variant, profile, print_at)
+        image = PreparedImage(key, "L" if gray else "CMYK")
     else:
         key = _Key(path, stamp, variant, profile, screen_size(size, placed))
         image = PreparedImage(key, "L" if gray else "RGB")
