@@ -14,6 +14,8 @@ Kinds of cache, all under `<project>/.kumihan-cache/` (safe to delete at any tim
 - **content**: each content file as loaded — the record or chapter and the problems
   found in it (`ContentMemo`), keyed by the file's bytes and the list of assets, so
   a rebuild parses and validates only the files that changed.
+- **spreads**: each case's four pages as assembled from its record, before fitting
+  (`kumihan.assemble`), keyed by the record, the layout and the toolkit.
 - **pages**: case pages as drawn (`kumihan.render.pdf.replay`); **ink.json**: the
   preflight's measured image inks; **inspected.json**: each picture's size and mode,
   by its path, size and time (`JsonTable`), so a rebuild does not decode unchanged

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kumihan import model as m
 from kumihan.assemble import assemble
+from kumihan.cache import BlobStore
 from kumihan.diagnostics import Diagnostics, SourceLoc
 from kumihan.layout.spec import Layout, load_layout
 from kumihan.load.content import Content, load_content
@@ -81,9 +82,11 @@ def prepare(
     layout: Layout,
     strict: bool = False,
     fit_store: FitStore | None = None,
+    spreads: BlobStore | None = None,
 ) -> Prepared:
-    """Assemble and transform one deliverable (content already loaded and validated)."""
-    document = assemble(layout, content, diagnostics)
+    """Assemble and transform one deliverable (content already loaded and validated).
+    `fit_store` and `spreads`: the project's caches of fit decisions and case pages."""
+    document = assemble(layout, content, diagnostics, spreads)
     document = normalise_document(document, layout.normalise, diagnostics)
     document = number_document(document, layout, diagnostics)
     document = resolve_refs(document, diagnostics)

@@ -7,12 +7,12 @@ PDF and the DOCX, preflights the print PDF, and returns the files' bytes and
 all diagnostics. Nothing is written here; the caller writes all files or none.
 
 With more than one CPU (and `os.fork`), the formats are made side by side once
-the deliverable is prepared: a forked process writes the DOCX (as soon as the
-parent sends it the print PDF's pagination) while the parent renders the print
-PDF, the screen PDF and the preflight; without a DOCX, the forked process renders
-the screen PDF. A forked process shares the prepared document without copying it
-and sends back only bytes. `KUMIHAN_SERIAL=1`
-keeps everything in one process (to profile it, say).
+the deliverable is prepared: a forked process writes the DOCX (filling in its
+page numbers when the parent sends it the print PDF's pagination), another
+renders the screen PDF, and the parent renders the print PDF and preflights it.
+A forked process shares the prepared document without copying it and sends back
+only bytes. `KUMIHAN_SERIAL=1` keeps everything in one process (to profile it,
+say).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from kumihan.cache import (
     ContentMemo,
     DeliverableCache,
     FitCache,
+    JsonTable,
     files_digest,
 )
 from kumihan.diagnostics import Diagnostic, Diagnostics, Severity, SourceLoc
@@ -46,7 +47,7 @@ from kumihan.pipeline import Prepared, prepare, read_layout
 from kumihan.render.pdf import PdfResult, make_context, render_pdf
 from kumihan.render.pdf.context import PageRecord
 from kumihan.render.pdf.glyphfont import use_subset_store
-from kumihan.render.pdf.images import measuring, use_store, worker_idle
+from kumihan.render.pdf.images import measuring, remember_inspections, use_store, worker_idle
 from kumihan.render.pdf.measure import PdfMeasurer
 from kumihan.render.pdf.replay import PageStore, use_page_store
 from kumihan.units import MM
@@ -138,6 +139,7 @@ def prepare_deliverable(
             layout=layout,
             strict=strict,
             fit_store=fit_store,
+            spreads=BlobStore(root, "spreads") if memo is not None else None,
         )
     fit_store.save()
     return prepared
@@ -223,20 +225,29 @@ def _build(
 ) -> DeliverableBuild:
     diagnostics = Diagnostics()
     result = DeliverableBuild(deliverable)
-    prepared = prepare_deliverable(
-        root,
-        deliverable,
-        diagnostics,
-        strict=strict,
-        layout_read=layout_read,
-        memo=memo,
-        fresh=fresh,
-    )
-    if prepared is None or _fails(diagnostics, strict):
-        result.diagnostics = diagnostics.sorted()
-        return result
-    with _render_caches(root, replay=not fresh):
-        _render(prepared, root, formats, variants, preflight, result, diagnostics)
+    # pictures' sizes and modes as earlier builds found them (made before the DOCX's
+    # process is forked, which then checks no picture again)
+    inspections = None if fresh else JsonTable(root / CACHE_DIR / "inspected.json")
+    remember_inspections(inspections)
+    try:
+        prepared = prepare_deliverable(
+            root,
+            deliverable,
+            diagnostics,
+            strict=strict,
+            layout_read=layout_read,
+            memo=memo,
+            fresh=fresh,
+        )
+        if prepared is None or _fails(diagnostics, strict):
+            result.diagnostics = diagnostics.sorted()
+            return result
+        with _render_caches(root, replay=not fresh):
+            _render(prepared, root, formats, variants, preflight, result, diagnostics)
+    finally:
+        remember_inspections(None)
+        if inspections is not None:
+            inspections.save()
     result.diagnostics = diagnostics.sorted()
     return result
 
@@ -276,22 +287,20 @@ def _render(
     want_screen = "pdf" in formats and "screen" in variants
     want_docx = "docx" in formats
     with contextlib.ExitStack() as children:  # a failure stops the processes it started
-        # Side by side: the DOCX in a forked process (it imports its modules, then waits
-        # for the print PDF's pagination, which the parent sends when it has it), while
-        # the parent renders the print PDF, the screen PDF and the preflight; without a
-        # DOCX, the screen PDF in the forked process.
+        # Side by side: the DOCX in a forked process (written at once, its page numbers
+        # filled in when the parent sends the print PDF's pagination) and the screen
+        # PDF in another, while the parent renders the print PDF and the preflight.
         fork = _can_fork()
-        parent_busy = want_screen or (want_print and preflight)
         pages_to_child: _Channel | None = None
         docx_child: _Forked[bytes] | None = None
         screen_child: _Forked[tuple[bytes, int]] | None = None
-        if want_docx and fork and parent_busy:
+        if want_screen and want_print and fork:
+            screen_child = children.enter_context(_Forked(partial(_screen, prepared, root)))
+        if want_docx and fork:
             pages_to_child = children.enter_context(_Channel())
             docx_child = children.enter_context(
-                _Forked(partial(_docx_when_paged, prepared, root, pages_to_child), pages_to_child)
+                _Forked(partial(_docx_beside, prepared, root, pages_to_child), pages_to_child)
             )
-        elif want_screen and want_print and fork:
-            screen_child = children.enter_context(_Forked(partial(_screen, prepared, root)))
         printed: PdfResult | None = None
         if want_print or want_docx:
             printed = render_pdf(
@@ -348,14 +357,19 @@ def _docx(prepared: Prepared, root: Path, record: PageRecord) -> bytes:
     return render_docx(prepared.document, prepared.layout, root, record, prepared.created)
 
 
-def _docx_when_paged(prepared: Prepared, root: Path, pages: _Channel) -> bytes:
-    """The DOCX in a forked process: its modules imported while the parent renders the
-    print PDF, then written as soon as that PDF's pagination arrives."""
-    import kumihan.render.docx  # noqa: F401
+def _docx_beside(prepared: Prepared, root: Path, pages: _Channel) -> bytes:
+    """The DOCX in a forked process, written while the parent renders the print PDF:
+    its page numbers (contents, page references) are tokens until that PDF's
+    pagination arrives, then filled in; the bytes are those `_docx` gives."""
+    from kumihan.render.docx import docx_file, write_docx
+    from kumihan.render.docx.pages import DeferredPages
 
+    deferred = DeferredPages()
+    word = write_docx(prepared.document, prepared.layout, root, deferred)
     record = pages.receive()
     assert isinstance(record, PageRecord)
-    return _docx(prepared, root, record)
+    deferred.fill(word, record)
+    return docx_file(word, prepared.document, prepared.created)
 
 
 def _fails(diagnostics: Diagnostics, strict: bool) -> bool:

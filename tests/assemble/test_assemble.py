@@ -11,7 +11,7 @@ from kumihan.layout.spec import load_layout
 from kumihan.load.content import load_content
 from kumihan.transforms.walk import iter_blocks
 from load.diag import only
-from load.fictional import make_project, write
+from load.fictional import add_case_pictures, make_project, write
 
 
 def parts(doc: m.Document) -> list[str]:
@@ -188,3 +188,38 @@ def test_heading_level_shift_and_chapter_heading_from_the_manifest(tmp_path: Pat
         (1, "ガイドブック", "sec:gb"),
         (2, "ガイドブック", "sec:guidebook"),
     ]
+
+
+def test_stored_spreads_are_the_spreads_built_again(project, layout_of, tmp_path, monkeypatch):
+    """A case's pages come back from the store while its record and pictures are as
+    they were, with their warnings; a picture put in place builds them again."""
+    import kumihan.assemble as assembling
+    from kumihan.cache import BlobStore
+
+    content, _ = project(draft=True)
+    layout = layout_of("casebook")
+    store = BlobStore(tmp_path / "cache-root", "spreads")
+    first, direct = Diagnostics(), Diagnostics()
+    stored = assemble(layout, content, first, store)
+    assert stored == assemble(layout, content, direct)
+    assert first.sorted() == direct.sorted() and any(d.code == "W403" for d in first)
+
+    built: list[str] = []
+    real_build = assembling.build_case
+
+    def spy(record, *args):
+        built.append(record.id)
+        return real_build(record, *args)
+
+    monkeypatch.setattr(assembling, "build_case", spy)
+    again = Diagnostics()
+    assert assemble(layout, content, again, store) == stored
+    assert built == [] and again.sorted() == first.sorted()
+
+    assert any(d.code == "W108" for d in first)  # the draft's pictures are not there yet
+    add_case_pictures(content.assets.parent)
+    found = Diagnostics()
+    with_pictures = assemble(layout, content, found, store)
+    assert built == ["sakura"]  # the only case that shows them
+    assert with_pictures == assemble(layout, content, Diagnostics()) != stored
+    assert not any(d.code == "W108" for d in found)

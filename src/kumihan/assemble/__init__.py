@@ -9,22 +9,34 @@ layout file.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
+import hashlib
+import pickle
 from dataclasses import replace
 
 from kumihan import model as m
 from kumihan.assemble.cases import build_case
 from kumihan.assemble.includes import Includes
+from kumihan.cache import BlobStore, toolkit_digest
 from kumihan.diagnostics import Diagnostics, SourceLoc
 from kumihan.layout.spec import Layout, PartSpec
 from kumihan.load.content import Content
 from kumihan.load.markdown import Chapter
+from kumihan.load.records import CaseRecord
 from kumihan.transforms.dates import format_date, format_month
 
 
-def assemble(layout: Layout, content: Content, diagnostics: Diagnostics) -> m.Document:
-    """Build the deliverable's document from its manifest."""
-    assembler = _Assembler(layout, content, diagnostics)
+def assemble(
+    layout: Layout,
+    content: Content,
+    diagnostics: Diagnostics,
+    spreads: BlobStore | None = None,
+) -> m.Document:
+    """Build the deliverable's document from its manifest. With `spreads` (the project's
+    cache), each case's four pages are kept there and taken back while the record, the
+    layout and the toolkit are unchanged: rebuilding a spread parses its Markdown."""
+    assembler = _Assembler(layout, content, diagnostics, spreads)
     parts: list[m.Part] = []
     for spec in layout.parts:
         parts.extend(assembler.part(spec))
@@ -42,11 +54,19 @@ def assemble(layout: Layout, content: Content, diagnostics: Diagnostics) -> m.Do
 
 
 class _Assembler:
-    def __init__(self, layout: Layout, content: Content, diagnostics: Diagnostics) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        content: Content,
+        diagnostics: Diagnostics,
+        spreads: BlobStore | None = None,
+    ) -> None:
         self.layout = layout
         self.content = content
         self.diag = diagnostics
         self.includes = Includes(content, layout, diagnostics)
+        self.spreads = spreads
+        self.layout_digest: bytes | None = None
 
     def exists(self, image: str) -> bool:
         return (self.content.assets / image).is_file()
@@ -146,10 +166,44 @@ class _Assembler:
 
     # ------------------------------------------------------------ cases
 
+    def spread(self, record: CaseRecord) -> m.CaseSpread:
+        """`build_case`, through the store of spreads when there is one. A stored spread
+        is keyed by the record, the layout and the toolkit, and kept with its problems and
+        the pictures it looked for: it is used only while each is still there or absent."""
+        store = self.spreads
+        if store is None:
+            return build_case(record, self.layout, self.diag, self.exists)
+        if self.layout_digest is None:
+            self.layout_digest = hashlib.sha256(pickle.dumps(self.layout)).digest()
+        digest = hashlib.sha256(toolkit_digest().encode() + self.layout_digest)
+        digest.update(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        name = f"{digest.hexdigest()}.pickle"
+        found = store.get(name)
+        if found is not None:
+            with contextlib.suppress(Exception):  # damaged or foreign: built again
+                spread, problems, looked_for = pickle.loads(found)
+                if isinstance(spread, m.CaseSpread) and all(
+                    self.exists(image) == there for image, there in looked_for
+                ):
+                    self.diag.extend(problems)
+                    return spread
+        looked: dict[str, bool] = {}
+
+        def exists(image: str) -> bool:
+            looked[image] = self.exists(image)
+            return looked[image]
+
+        problems = Diagnostics()
+        spread = build_case(record, self.layout, problems, exists)
+        self.diag.extend(problems.items)
+        entry = (spread, problems.items, sorted(looked.items()))
+        store.put(name, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+        return spread
+
     def cases(self, spec: PartSpec) -> list[m.Part]:
         parts = []
         for record in self.content.cases_in_order():
-            spread = build_case(record, self.layout, self.diag, self.exists)
+            spread = self.spread(record)
             parts.append(
                 m.Part(
                     name=f"case:{record.id}",

@@ -14,12 +14,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 
 from kumihan import model as m
 from kumihan.layout.spec import Layout
 from kumihan.render.docx import oxml
 from kumihan.render.docx.package import docx_bytes
+from kumihan.render.docx.pages import PageNumbers
 from kumihan.render.docx.styles import StyleSheetBuilder, font_decls
 from kumihan.render.docx.template import new_document
 from kumihan.render.docx.writer import DocxWriter, list_styles_needed
@@ -50,6 +52,25 @@ def superscript_style(word: Any, style_id: str | None) -> None:
 def render_docx(
     doc: m.Document, layout: Layout, root: Path, record: PageRecord, created: datetime
 ) -> bytes:
+    """The DOCX's bytes, its page numbers taken from the print PDF's `record`."""
+    return docx_file(write_docx(doc, layout, root, record), doc, created)
+
+
+def docx_file(word: WordDocument, doc: m.Document, created: datetime) -> bytes:
+    """A written Word document → the .docx bytes, stamped `created` (deterministic)."""
+    return docx_bytes(
+        word,
+        timestamp=created,
+        title=doc.meta.title,
+        author=doc.meta.author,
+        subject=doc.meta.subject,
+        keywords=", ".join(doc.meta.keywords),
+    )
+
+
+def write_docx(doc: m.Document, layout: Layout, root: Path, pages: PageNumbers) -> WordDocument:
+    """The document written into a new Word document: styles, settings, every part;
+    printed page numbers from `pages` (a `PageRecord`, or `DeferredPages` to fill later)."""
     assets = root / "assets"
     styles = StyleSheetBuilder(layout, assets)
     fit_used = {b.fit.step for _, b in iter_document(doc) if isinstance(b, m.CaseSpread)}
@@ -65,14 +86,7 @@ def render_docx(
     )
     oxml.set_even_and_odd_headers(settings, True)
     ctx = make_context(layout, root, "screen")
-    writer = DocxWriter(word, layout, styles, record, ctx, doc.meta.organisation)
+    writer = DocxWriter(word, layout, styles, pages, ctx, doc.meta.organisation)
     for part in doc.parts:
         writer.part(part)
-    return docx_bytes(
-        word,
-        timestamp=created,
-        title=doc.meta.title,
-        author=doc.meta.author,
-        subject=doc.meta.subject,
-        keywords=", ".join(doc.meta.keywords),
-    )
+    return word

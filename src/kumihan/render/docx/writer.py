@@ -1,8 +1,9 @@
 """Model → Word body: sections, styled paragraphs, tables, pictures, fields.
 
-Takes the transformed `Document`, the style map and the PDF's `PageRecord`
-(true page numbers for the pre-filled contents and page references); writes
-into a python-docx document made by `template.new_document`. Every paragraph
+Takes the transformed `Document`, the style map and `PageNumbers` (the print
+PDF's `PageRecord`, or tokens filled in from it later: the true page numbers of
+the pre-filled contents and page references); writes into a python-docx
+document made by `template.new_document`. Every paragraph
 and run carries a named style; layout-only direct formatting is limited to
 section geometry, table geometry and page breaks.
 """
@@ -28,9 +29,10 @@ from kumihan import model as m
 from kumihan.diagnostics import SourceLoc
 from kumihan.layout.spec import Layout
 from kumihan.render.docx import oxml
+from kumihan.render.docx.pages import PageNumbers
 from kumihan.render.docx.styles import StyleSheetBuilder, hex_color
 from kumihan.render.pdf.charts import chart_png
-from kumihan.render.pdf.context import PageRecord, RenderContext
+from kumihan.render.pdf.context import RenderContext
 from kumihan.render.pdf.images import ImageProblem, png_bytes, prepared
 from kumihan.transforms.numbers import heading_label
 
@@ -75,7 +77,7 @@ class DocxWriter:
         document: WordDocument,
         layout: Layout,
         styles: StyleSheetBuilder,
-        record: PageRecord,
+        pages: PageNumbers,
         ctx: RenderContext,
         organisation: str,
     ) -> None:
@@ -84,7 +86,7 @@ class DocxWriter:
         self.layout = layout
         self.styles = styles
         self.map = styles.map
-        self.record = record
+        self.pages = pages  # printed page numbers (the print PDF's, or tokens for them)
         self.ctx = ctx  # a screen-variant context: RGB pictures and charts for Word
         self.bookmarks = Bookmarks()
         self.step = 0  # the fit step of the case being written
@@ -371,7 +373,6 @@ class DocxWriter:
 
     def ref(self, paragraph: Paragraph, ref: m.Ref) -> None:
         name = self.bookmarks.name(ref.anchor) if ref.anchor else ""
-        page = self.record.page_of(ref.anchor) if ref.anchor else ""
         if ref.form in ("number", "full"):
             if name and ref.anchor.startswith(("fig:", "tbl:")):
                 oxml.add_field(paragraph, f"REF {name}_n \\h", ref.text)
@@ -381,7 +382,9 @@ class DocxWriter:
             paragraph.add_run("（")
         if ref.form in ("page", "full"):
             if name:
-                oxml.add_field(paragraph, f"PAGEREF {name} \\h", page or "?")
+                oxml.add_field(
+                    paragraph, f"PAGEREF {name} \\h", self.pages.page_text(ref.anchor, "?")
+                )
             else:
                 paragraph.add_run("?")
         if ref.form == "full":
@@ -709,7 +712,7 @@ class DocxWriter:
                     min(entry.level, 3),
                     text,
                     self.bookmarks.name(entry.anchor, "_Toc"),
-                    self.record.page_of(entry.anchor),
+                    self.pages.page_text(entry.anchor),
                 )
             )
         ids = tuple(self.map.id(f"toc-{i}") for i in (1, 2, 3))

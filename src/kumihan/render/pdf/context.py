@@ -37,6 +37,10 @@ class PageRecord:
         page = self.anchors.get(anchor)
         return self.labels.get(page, "") if page else ""
 
+    def page_text(self, anchor: str, missing: str = "") -> str:
+        """The printed page number of an anchor, or `missing` when it has none."""
+        return self.page_of(anchor) or missing
+
 
 @dataclass
 class RenderContext:
