@@ -274,13 +274,15 @@ class ContentMemo:
     project-relative name and its bytes; the key also covers the toolkit's code and
     the files under assets/ (names, sizes, times: a chapter's image check reads them).
     One pickle for the whole project, read once and written back after loading when
-    something was added; entries no load uses are dropped once they pile up.
+    something was added; entries no load uses are dropped once they pile up. Each
+    entry is kept pickled on its own, so writing the file back after one edit pickles
+    only what the edit added.
     """
 
     def __init__(self, root: Path) -> None:
         self.path = root / CACHE_DIR / "content.pickle"
-        self.entries: dict[str, Any] = {}
-        self.used: dict[str, Any] = {}
+        self.entries: dict[str, bytes] = {}  # key → the pickled value
+        self.used: dict[str, bytes] = {}
         self.dirty = False
         try:
             with self.path.open("rb") as handle:
@@ -307,13 +309,19 @@ class ContentMemo:
 
     def get(self, key: str) -> Any | None:
         found = self.entries.get(key)
-        if found is not None:
-            self.used[key] = found
-        return found
+        if not isinstance(found, bytes):
+            return None
+        try:
+            value = pickle.loads(found)
+        except Exception:  # damaged, or of a class since changed: loaded again
+            return None
+        self.used[key] = found
+        return value
 
     def put(self, key: str, value: Any) -> None:
-        self.used[key] = value
-        self.dirty = True
+        with contextlib.suppress(pickle.PickleError, TypeError, AttributeError):
+            self.used[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            self.dirty = True
 
     def save(self) -> None:
         if not self.dirty:

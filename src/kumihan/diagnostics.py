@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
+from kumihan.pickling import speed_up_pickling
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class SourceLoc:
@@ -174,3 +176,6 @@ class ContentError(Exception):
     def __init__(self, diagnostics: Diagnostics) -> None:
         self.diagnostics = diagnostics
         super().__init__(f"{len(diagnostics.errors)} content error(s)")
+
+
+speed_up_pickling(globals())  # the caches pickle these by the thousand

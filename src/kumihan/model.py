@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
 from kumihan.diagnostics import SourceLoc
+from kumihan.pickling import speed_up_pickling
 
 # ---------------------------------------------------------------- inline
 
@@ -437,3 +438,6 @@ def plain_text(inlines: Inlines) -> str:
         elif isinstance(node, LineBreak):
             out.append("\n")
     return "".join(out)
+
+
+speed_up_pickling(globals())  # the caches pickle these by the thousand

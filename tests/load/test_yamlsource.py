@@ -138,20 +138,19 @@ def billion_laughs(levels: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_alias_bomb_is_refused_quickly_and_in_little_memory(parse):
+def test_alias_bomb_is_refused_in_little_memory(parse):
+    # memory, not time, is what an expanded bomb would exhaust (and time bounds in a
+    # test fail on a busy machine): 9**10 values would need hundreds of GB
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         located, diagnostics = parse(billion_laughs())
-        elapsed = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert located is None
     d = only(diagnostics, "E109")
     assert_explained(d)
-    assert elapsed < 5.0
-    assert peak < 150 * 1024 * 1024  # 9**10 values would need hundreds of GB
+    assert peak < 150 * 1024 * 1024
 
 
 def test_moderate_aliases_are_allowed(parse):

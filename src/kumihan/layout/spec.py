@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from kumihan.diagnostics import Diagnostics, SourceLoc
 from kumihan.load.yamlsource import Located, load_yaml_file
+from kumihan.pickling import speed_up_pickling
 from kumihan.typeset.types import Color, Rules
 from kumihan.units import LengthError, to_points
 
@@ -783,3 +784,6 @@ def _read_part(index: int, value: dict[str, Any], r: _LayoutReader) -> PartSpec:
         chapter=str(value.get("chapter", "")),
         chapter_anchor=str(value.get("chapter_anchor", "")),
     )
+
+
+speed_up_pickling(globals())  # the caches pickle these by the thousand

@@ -35,6 +35,7 @@ from kumihan.diagnostics import Diagnostics, SourceLoc
 from kumihan.load.controls import report_controls
 from kumihan.load.records import image_path_problem
 from kumihan.load.yamlsource import parse_yaml
+from kumihan.pickling import speed_up_pickling
 
 BOX_KINDS = ("note", "column", "point", "comment", "summary")
 FRONT_MATTER_KEYS = ("id", "title", "status", "running_head", "toc", "numbered")
@@ -622,3 +623,6 @@ def text_blocks(
         else:
             out.append(block)
     return tuple(out)
+
+
+speed_up_pickling(globals())  # the caches pickle these by the thousand

@@ -16,6 +16,7 @@ from typing import Any
 
 from kumihan.diagnostics import Diagnostics, SourceLoc
 from kumihan.load.yamlsource import Located
+from kumihan.pickling import speed_up_pickling
 
 
 @dataclass(frozen=True, slots=True)
@@ -588,3 +589,6 @@ def read_survey(located: Located, diagnostics: Diagnostics) -> Survey:
         questions=tuple(questions),
         loc=located.loc(""),
     )
+
+
+speed_up_pickling(globals())  # the caches pickle these by the thousand

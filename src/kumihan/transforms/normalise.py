@@ -59,7 +59,8 @@ def normalise_document(doc: m.Document, rules: Normalise, diagnostics: Diagnosti
 
         def fix(node: m.Inline) -> m.Inline:
             if isinstance(node, m.Text):
-                return replace(node, text=normalise_text(node.text, rules, counts))
+                text = normalise_text(node.text, rules, counts)
+                return node if text == node.text else replace(node, text=text)
             return node
 
         block = map_block_inlines(block, fix)

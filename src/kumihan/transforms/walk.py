@@ -9,41 +9,55 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import Any, TypeVar
 
 from kumihan import model as m
 
 BlockFn = Callable[[m.Block], m.Block]
+T = TypeVar("T")
+H = TypeVar("H", bound=Any)  # anything with a `blocks` tuple
+
+
+def _same(new: tuple[T, ...], old: tuple[T, ...]) -> tuple[T, ...]:
+    """`old` when `new` holds the very same objects: an unchanged subtree is kept, not
+    copied (the model is immutable), so a transform that changes a few blocks of a
+    long document rebuilds only their ancestors."""
+    if len(new) == len(old) and all(a is b for a, b in zip(new, old, strict=True)):
+        return old
+    return new
+
+
+def _blocks(blocks: tuple[m.Block, ...], fn: BlockFn) -> tuple[m.Block, ...]:
+    return _same(tuple(map_block(b, fn) for b in blocks), blocks)
+
+
+def _with_blocks(holder: H, fn: BlockFn) -> H:
+    """A box, quote, list item, cell, case page or note with its blocks mapped."""
+    blocks = _blocks(holder.blocks, fn)
+    return holder if blocks is holder.blocks else replace(holder, blocks=blocks)
 
 
 def _children(block: m.Block, fn: BlockFn) -> m.Block:
     if isinstance(block, m.Box | m.Quote):
-        return replace(block, blocks=tuple(map_block(b, fn) for b in block.blocks))
+        return _with_blocks(block, fn)
     if isinstance(block, m.ListBlock):
-        items = tuple(
-            replace(i, blocks=tuple(map_block(b, fn) for b in i.blocks)) for i in block.items
-        )
-        return replace(block, items=items)
+        items = _same(tuple(_with_blocks(i, fn) for i in block.items), block.items)
+        return block if items is block.items else replace(block, items=items)
     if isinstance(block, m.Table):
-        rows = tuple(
-            m.TableRow(
-                tuple(
-                    replace(c, blocks=tuple(map_block(b, fn) for b in c.blocks)) for c in row.cells
-                )
-            )
-            for row in block.rows
-        )
-        return replace(block, rows=rows)
+        rows = _same(tuple(_row(row, fn) for row in block.rows), block.rows)
+        return block if rows is block.rows else replace(block, rows=rows)
     if isinstance(block, m.CaseSpread):
-        pages = tuple(
-            replace(p, blocks=tuple(map_block(b, fn) for b in p.blocks)) for p in block.pages
-        )
-        return replace(block, pages=pages)  # type: ignore[arg-type]
+        pages = _same(tuple(_with_blocks(p, fn) for p in block.pages), block.pages)
+        return block if pages is block.pages else replace(block, pages=pages)  # type: ignore[arg-type]
     if isinstance(block, m.Notes):
-        notes = tuple(
-            replace(n, blocks=tuple(map_block(b, fn) for b in n.blocks)) for n in block.items
-        )
-        return replace(block, items=notes)
+        notes = _same(tuple(_with_blocks(n, fn) for n in block.items), block.items)
+        return block if notes is block.items else replace(block, items=notes)
     return block
+
+
+def _row(row: m.TableRow, fn: BlockFn) -> m.TableRow:
+    cells = _same(tuple(_with_blocks(c, fn) for c in row.cells), row.cells)
+    return row if cells is row.cells else m.TableRow(cells)
 
 
 def map_block(block: m.Block, fn: BlockFn) -> m.Block:
@@ -51,8 +65,8 @@ def map_block(block: m.Block, fn: BlockFn) -> m.Block:
 
 
 def map_document(doc: m.Document, fn: BlockFn) -> m.Document:
-    parts = tuple(replace(p, blocks=tuple(map_block(b, fn) for b in p.blocks)) for p in doc.parts)
-    return replace(doc, parts=parts)
+    parts = _same(tuple(_with_blocks(p, fn) for p in doc.parts), doc.parts)
+    return doc if parts is doc.parts else replace(doc, parts=parts)
 
 
 def iter_blocks(blocks: tuple[m.Block, ...] | list[m.Block]) -> Iterator[m.Block]:
@@ -86,29 +100,33 @@ InlineFn = Callable[[m.Inline], m.Inline]
 
 
 def map_inlines(inlines: m.Inlines, fn: InlineFn) -> m.Inlines:
+    """`fn` applied to every inline, children first; `inlines` itself when none changed."""
     out: list[m.Inline] = []
     for node in inlines:
         if isinstance(node, m.Emph | m.Strong | m.Link):
-            node = replace(node, children=map_inlines(node.children, fn))
+            children = map_inlines(node.children, fn)
+            if children is not node.children:
+                node = replace(node, children=children)
         out.append(fn(node))
-    return tuple(out)
+    return _same(tuple(out), inlines)
 
 
 def map_block_inlines(block: m.Block, fn: InlineFn) -> m.Block:
     """Apply `fn` to the inline content a block itself holds (not its children's)."""
     if isinstance(block, m.Heading | m.Paragraph):
-        return replace(block, content=map_inlines(block.content, fn))
+        content = map_inlines(block.content, fn)
+        return block if content is block.content else replace(block, content=content)
     if isinstance(block, m.Figure | m.Table) and block.caption is not None:
-        caption = replace(
-            block.caption,
-            content=map_inlines(block.caption.content, fn),
-            source=map_inlines(block.caption.source, fn),
-        )
-        return replace(block, caption=caption)
+        caption = block.caption
+        text, source = map_inlines(caption.content, fn), map_inlines(caption.source, fn)
+        if text is caption.content and source is caption.source:
+            return block
+        return replace(block, caption=replace(caption, content=text, source=source))
     if isinstance(block, m.Box):
-        return replace(
-            block, title=map_inlines(block.title, fn), footer=map_inlines(block.footer, fn)
-        )
+        title, footer = map_inlines(block.title, fn), map_inlines(block.footer, fn)
+        if title is block.title and footer is block.footer:
+            return block
+        return replace(block, title=title, footer=footer)
     return block
 
 
