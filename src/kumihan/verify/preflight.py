@@ -22,6 +22,11 @@ image's box and, for text, by the start of the line; stroke width uses the CTM's
 smaller scale; shading ink is read from type 2/3 functions only; glyphs are not
 checked for Type 1 (FontFile) programs or Type0 fonts on predefined CMaps other
 than Identity (WARN); JPEG 2000 image ink is not measured (X-1a forbids JPX).
+
+Rebuilds: with an `InkMemo` installed (`use_ink_memo`), each page's share of the walk
+(its issues and facts) is also remembered by a digest of the page's content by value
+(`PageMemo`, a file beside the inks), and a page met again is replayed instead of
+walked. Replay gives the same report as a walk: see `_walk`.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ import json
 import math
 import os
 import re
+import time
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -228,6 +235,34 @@ class _Issues:
                 message += ", …" if len(details) > 8 else ""
             status: Status = "FAIL" if key[1] == "FAIL" else "WARN"
             yield Finding(check, status, message, tuple(sorted(pages)))
+
+    def merge(self, other: _Issues) -> None:
+        """Add `other`'s issues (one page's) to these, in the order `other` first met them."""
+        for key, (pages, details) in other._items.items():
+            mine = self._items.setdefault(key, (set(), set()))
+            mine[0].update(pages)
+            mine[1].update(details)
+
+    def rows(self, page: int) -> list[list[Any]] | None:
+        """One page's issues as JSON rows (check, status, message, on the page?, details);
+        None if an issue names a page other than `page`."""
+        out: list[list[Any]] = []
+        for (check, status, message), (pages, details) in self._items.items():
+            if pages - {page}:
+                return None
+            out.append([check, status, message, bool(pages), sorted(details)])
+        return out
+
+    @classmethod
+    def from_rows(cls, rows: list[Any], page: int) -> _Issues:
+        """The inverse of `rows`, on page `page` (ValueError/TypeError for rows it did not make)."""
+        issues = cls()
+        for check, status, message, on_page, details in rows:
+            if not (isinstance(check, str) and isinstance(message, str)) or status not in _RANK:
+                raise ValueError("not an issue row")
+            found = ({page} if on_page else set(), {str(d) for d in details})
+            issues._items[(check, status, message)] = found
+        return issues
 
 
 def _natural(text: str) -> tuple[int, str]:
@@ -428,6 +463,28 @@ class _Facts:
     # stream object number → pages drawing it (contents, XObjects, patterns), for page numbers
     streams: dict[tuple[int, int], set[int]] = field(default_factory=lambda: defaultdict(set))
 
+    def merge(self, other: _Facts) -> None:
+        """Add one page's facts (`other`) to the document's, as if walked on after them:
+        first-seen orders kept, page sets joined, counts summed, extremes kept."""
+        for key, (font, used, listed) in other.fonts.items():
+            entry = self.fonts.setdefault(key, (font, set(), set()))
+            entry[1].update(used)
+            entry[2].update(listed)
+        for key, by_page in other.text.items():
+            mine = self.text.setdefault(key, {})
+            for page, strings in by_page.items():
+                mine.setdefault(page, set()).update(strings)
+        self.images.extend(other.images)
+        self.image_count += other.image_count
+        if other.max_ink > self.max_ink:
+            self.max_ink = other.max_ink
+        thinnest = other.thinnest_rule
+        if thinnest is not None and (self.thinnest_rule is None or thinnest < self.thinnest_rule):
+            self.thinnest_rule = thinnest
+        self.colour_spaces |= other.colour_spaces
+        for key, pages in other.streams.items():
+            self.streams[key] |= pages
+
 
 # ---------------------------------------------------------------------------
 # The walk
@@ -465,10 +522,28 @@ _MAX_DEPTH = 24
 
 
 def _walk(pdf: Pdf, issues: _Issues, *, measure_ink: bool) -> _Facts:
-    walker = _Walker(issues, measure_ink)
+    """Walk every page into `issues` and the returned facts.
+
+    Each page is walked into issues and facts of its own, merged in page order: the
+    same end state as one running walk (the walk never reads what earlier pages found,
+    only keeps first-seen orders, unions, sums and extremes, which merging keeps), and
+    the form in which a page's share is remembered. With an ink memo installed, a page
+    whose key (`_PageKeys`) the memo knows is replayed from its record instead.
+    """
+    walker = _Walker(measure_ink)
+    facts = _Facts()
+    memo = _INK_MEMO.pages if _INK_MEMO is not None else None
+    keys = _PageKeys(measure_ink) if memo is not None else None
     for number, page in enumerate(pdf.pages, start=1):
-        walker.page(number, page.obj)
-    return walker.facts
+        key = keys.key(page.obj) if keys is not None else None
+        share = _replay(memo, key, number, pdf) if memo is not None and key is not None else None
+        if share is None:
+            share = walker.page(number, page.obj)
+            if memo is not None and key is not None and not walker.volatile:
+                _remember(memo, key, share, number, walker.ink_deps)
+        issues.merge(share[0])
+        facts.merge(share[1])
+    return facts
 
 
 def _key(obj: Any) -> Any:
@@ -493,18 +568,31 @@ def _inherited(page: Dictionary, key: str) -> Any:
 
 
 class _Walker:
-    """Walks content streams for one document, recording facts and issues."""
+    """Walks content streams for one document, page by page, each page into its own
+    facts and issues.
 
-    def __init__(self, issues: _Issues, measure_ink: bool) -> None:
-        self.issues = issues
+    Its caches (colour spaces, images, parsed streams) outlive a page. An entry made
+    with the resources of the page that first met it (a named colour space inside an
+    array, an image's named colour space) or from a stream that failed to parse (reported
+    on the first page only) would make a later page's share depend on an earlier page;
+    a page touching such an entry is `volatile` and is never remembered (see `_walk`).
+    """
+
+    def __init__(self, measure_ink: bool) -> None:
+        self.issues = _Issues()
         self.measure_ink = measure_ink
         self.facts = _Facts()
         self.page_no = 0
         self.bleed: Rect | None = None
+        self.volatile = False
+        self.ink_deps: list[tuple[str, float | None]] = []  # ink memo entries the page read
         self._spaces: dict[Any, _Space] = {}
         self._verdicts: dict[tuple[Colour, str], list[tuple[str, Status, str, bool]]] = {}
         self._parsed: dict[Any, list[Any]] = {}
         self._images: dict[Any, _ImageInfo] = {}
+        self._broken: set[Any] = set()  # parsed-stream keys that failed
+        self._contextual: set[Any] = set()  # space and image keys resolved through resources
+        self._lookups = 0  # named resource lookups so far: a rise marks an entry contextual
         self._patterns_done: set[tuple[Any, int]] = set()
         self.patterns: dict[Any, Any] = {}  # pattern key (in a Colour) → the pattern object
         # (colour, usage, page) already judged for an object inside the bleed box
@@ -512,7 +600,11 @@ class _Walker:
 
     # -- pages, forms, annotations --------------------------------------------------
 
-    def page(self, number: int, page: Dictionary) -> None:
+    def page(self, number: int, page: Dictionary) -> tuple[_Issues, _Facts]:
+        """Walk one page: the issues and facts found on it alone."""
+        self.issues, self.facts = _Issues(), _Facts()
+        self.volatile = False
+        self.ink_deps = []
         self.page_no = number
         media = _rect(_inherited(page, "/MediaBox")) or (0.0, 0.0, 612.0, 792.0)
         self.bleed = _rect(page.get("/BleedBox")) or _rect(_inherited(page, "/CropBox")) or media
@@ -527,9 +619,11 @@ class _Walker:
             instructions = pikepdf.parse_content_stream(pikepdf.Page(page), _OPERATORS)
         except pikepdf.PdfError as exc:
             self.issues.add("structure", "FAIL", f"content stream unreadable: {exc}", number)
+            self.volatile = True  # the message may carry object numbers
             instructions = []
         _Interp(self, resources, _GState(), 0).run(instructions)
         self._annotations(page)
+        return self.issues, self.facts
 
     def used(self, obj: Any) -> None:
         """Note that the current page draws this stream (and its soft mask)."""
@@ -562,6 +656,9 @@ class _Walker:
                     "structure", "FAIL", f"content stream unreadable: {exc}", self.page_no
                 )
                 self._parsed[key] = []
+                self._broken.add(key)
+        if key in self._broken:
+            self.volatile = True  # reported on the first page drawing it only
         return self._parsed[key]
 
     def _annotations(self, page: Dictionary) -> None:
@@ -587,6 +684,7 @@ class _Walker:
             name = str(obj)
             if name in _DEVICE:
                 return _DEVICE[name]
+            self._lookups += 1
             named = _resource(resources, "/ColorSpace", name)
             if named is None or depth > 8:
                 self.issues.add("structure", "FAIL", f"missing colour space {name}", self.page_no)
@@ -594,8 +692,19 @@ class _Walker:
             return self.space(named, resources, depth + 1)
         key = _key(obj)
         if key not in self._spaces:
+            before = self._lookups
             self._spaces[key] = self._array_space(obj, resources, depth)
+            if self._lookups != before:
+                self._contextual.add(key)
+        self._touch(key)
         return self._spaces[key]
+
+    def _touch(self, key: Any) -> None:
+        """Note the use of a cached space or image: if it was made through a page's
+        resources, the current page (and whatever encloses it) depends on that page."""
+        if key in self._contextual:
+            self.volatile = True
+            self._lookups += 1
 
     def _array_space(self, obj: Any, resources: Any, depth: int) -> _Space:
         if not isinstance(obj, Array) or len(obj) == 0:
@@ -634,7 +743,11 @@ class _Walker:
         key = _key(obj)
         info = self._images.get(key)
         if info is None:
+            before = self._lookups
             info = self._images[key] = _ImageInfo.read(obj, self, resources)
+            if self._lookups != before:
+                self._contextual.add(key)
+        self._touch(key)
         return info
 
     def pattern_once(self, key: Any) -> bool:
@@ -1062,6 +1175,8 @@ class _Interp:
             w.facts.images.append(_Placement(page, info.key, label, ppi, info.line_art))
         if w.measure_ink:
             ink = info.max_ink
+            if info.ink_key is not None:
+                w.ink_deps.append((info.ink_key, ink))  # a replay must find the same ink
             if ink is not None:
                 w.facts.max_ink = max(w.facts.max_ink, ink)
                 if ink > INK_LIMIT + 1e-6:
@@ -1168,6 +1283,7 @@ class _ImageInfo:
     filters: tuple[str, ...]
     stream: Any
     decode: tuple[float, ...]
+    ink_key: str | None = None  # the ink memo's key, once the memo gave or took the ink
 
     @property
     def line_art(self) -> bool:
@@ -1219,18 +1335,32 @@ def _palette_ink(obj: Any) -> float | None:
 class InkMemo:
     """Total ink of images already measured, by a hash of the stored image: a rebuilt PDF
     embeds the same pictures, and inflating and summing every pixel of a page of CMYK
-    photos is most of a preflight's time. Kept in a JSON file (`use_ink_memo`)."""
+    photos is most of a preflight's time. Kept in a JSON file (`use_ink_memo`).
+
+    It also carries the preflight's page memo (`pages`, a `PageMemo` in `<stem>-pages.txt`
+    beside the file), read when a walk first asks for it and saved with the inks."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.dirty = False
+        self._pages: PageMemo | None = None
         try:
             loaded = json.loads(path.read_text("utf-8"))
             self.inks: dict[str, float | None] = loaded if isinstance(loaded, dict) else {}
         except (OSError, ValueError):
             self.inks = {}
 
+    @property
+    def pages(self) -> PageMemo:
+        """The walk's records per page, beside the inks (their replay checks the inks)."""
+        if self._pages is None:
+            self._pages = PageMemo(self.path.with_name(f"{self.path.stem}-pages.txt"), self)
+        return self._pages
+
     def save(self) -> None:
+        """Write the inks (and the page memo, if used) when anything was added."""
+        if self._pages is not None:
+            self._pages.save()
         if not self.dirty:
             return
         if len(self.inks) > 20000:  # a bound on the file; old entries are cheap to redo
@@ -1259,12 +1389,443 @@ def _remembered_ink(info: _ImageInfo) -> float | None:
         return _image_ink(info)
     digest = hashlib.sha256(source.read_raw_bytes())
     digest.update(repr((info.width, info.height, info.bpc, info.filters, info.decode)).encode())
-    key = digest.hexdigest()
+    key = info.ink_key = digest.hexdigest()
     if key in memo.inks:
         return memo.inks[key]
     ink = memo.inks[key] = _image_ink(info)
     memo.dirty = True
     return ink
+
+
+# ---------------------------------------------------------------------------
+# The page memo: each page's share of the walk, by the page's content
+#
+# A page's share (the issues and facts walking it adds) depends on what the walk reads
+# from the page: its boxes, content streams, resources and printing annotations, by
+# value; which of its fonts, streams and images are the same object; and its number,
+# which only labels what is found. So the key is a digest of the page by value, with
+# object numbers (which change from build to build) left out, and the record stores the
+# share with "this page" for the number and places in the key's table of indirect
+# objects for object numbers; a replay puts the current number and objects back.
+#
+# Never remembered: pages the walker marks volatile (see `_Walker`), pages whose share
+# names an object the key did not meet (a direct font), pages whose key cannot be made
+# (a reference cycle, a broken object). A record whose image inks the ink memo no longer
+# holds (trimmed, or changed) is walked again.
+
+ObjGen = tuple[int, int]
+_PAGE_MEMO_FORMAT = "kumihan-preflight-pages 1"
+_BACK_LINKS = frozenset({"/Parent", "/P"})  # links the walk never follows out of a resource
+_KEY_DEPTH = 64
+_TABLE_LIMIT = 50_000  # indirect objects met by one page's key: past that, walk the page
+_ABSENT = object()
+
+
+@lru_cache(maxsize=1)
+def _page_salt() -> str:
+    """What every record also rests on: the toolkit's code (this module among it) and the
+    pikepdf and qpdf that parse content streams."""
+    from kumihan.cache import toolkit_digest  # here, not at the top: it imports the model
+
+    digest = hashlib.sha256(toolkit_digest().encode())
+    digest.update(f"{pikepdf.__version__} {pikepdf.__libqpdf_version__}".encode())
+    return digest.hexdigest()[:32]
+
+
+class _Unkeyable(Exception):
+    """A page whose key cannot be made: it is walked and not remembered."""
+
+
+@dataclass
+class _PageKey:
+    digest: str
+    table: list[ObjGen]  # the indirect objects the key met, in the order it met them
+    index: dict[ObjGen, int]  # object → its first place in `table`
+
+
+class _PageKeys:
+    """Keys of one document's pages: a digest of everything the walk reads from a page,
+    by value. Each indirect object is hashed once per document; streams by their raw
+    bytes, so no content is parsed.
+
+    The objects met are listed in `table` in a fixed order (the graph unfolded as a
+    tree: an object reached twice is listed twice), and the digest covers which places
+    hold the same object. Two pages with one key are the same graph, so a place names
+    the corresponding object in either.
+    """
+
+    def __init__(self, measure_ink: bool) -> None:
+        self.seed = f"{_PAGE_MEMO_FORMAT} {_page_salt()} ink={measure_ink}".encode()
+        self._done: dict[tuple[ObjGen, bool], tuple[bytes, tuple[ObjGen, ...]]] = {}
+        self._open: set[ObjGen] = set()
+        self._bad: set[ObjGen] = set()
+
+    def key(self, page: Dictionary) -> _PageKey | None:
+        """The page's key, or None if it cannot be made (the page is then walked)."""
+        table: list[ObjGen] = []
+        out = hashlib.sha256(self.seed)
+        try:
+            for name in ("/MediaBox", "/CropBox", "/Resources"):
+                self._value(_inherited(page, name), table, out, 0)
+            for name in ("/BleedBox", "/Group", "/Contents"):
+                self._value(page.get(name), table, out, 0)
+            self._annotations(page.get("/Annots"), table, out)
+        except Exception:  # any failure only costs a walk, which reports what is wrong
+            return None
+        if len(table) > _TABLE_LIMIT:
+            return None
+        index: dict[ObjGen, int] = {}
+        places = array("q", [index.setdefault(og, i) for i, og in enumerate(table)])
+        out.update(b"T" + places.tobytes())
+        return _PageKey(out.hexdigest(), table, index)
+
+    def _value(self, obj: Any, table: list[ObjGen], out: Any, depth: int) -> None:
+        """Feed `obj` to `out` by value; indirect objects go through `_object`."""
+        if depth > _KEY_DEPTH:
+            raise _Unkeyable("nested too deeply")
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+            digest, met = self._object(obj, depth, fonts=False)
+            out.update(b"R" + digest)
+            table.extend(met)
+        else:
+            self._content(obj, table, out, depth)
+
+    def _content(self, obj: Any, table: list[ObjGen], out: Any, depth: int) -> None:
+        """Feed an object's own content (a dictionary's entries, an array's items …)."""
+        if isinstance(obj, Stream):
+            self._dict(obj.stream_dict, table, out, depth)
+            out.update(b"B" + hashlib.sha256(obj.get_raw_stream_buffer()).digest())
+        elif isinstance(obj, Dictionary):
+            self._dict(obj, table, out, depth)
+        elif isinstance(obj, Array):
+            self._array(obj, table, out, depth)
+        elif isinstance(obj, pikepdf.Object):
+            _feed(out, b"s", obj.unparse(resolved=True))  # names, strings
+        else:
+            _feed(out, b"p", repr(obj).encode())  # int, Decimal, bool, None
+
+    def _object(self, obj: Any, depth: int, *, fonts: bool) -> tuple[bytes, tuple[ObjGen, ...]]:
+        """(digest, objects met) of an indirect object, hashed once per document."""
+        og: ObjGen = obj.objgen
+        found = self._done.get((og, fonts))
+        if found is not None:
+            return found
+        if og in self._open or og in self._bad:
+            self._bad.add(og)
+            raise _Unkeyable("reference cycle")
+        self._open.add(og)
+        table: list[ObjGen] = [og]
+        out = hashlib.sha256()
+        try:
+            if fonts:
+                self._fonts(obj, table, out, depth)
+            else:
+                self._content(obj, table, out, depth)
+        except _Unkeyable:
+            self._bad.add(og)
+            raise
+        finally:
+            self._open.discard(og)
+        if len(table) > _TABLE_LIMIT:
+            self._bad.add(og)
+            raise _Unkeyable("too many objects")
+        found = self._done[(og, fonts)] = (out.digest(), tuple(table))
+        return found
+
+    def _dict(self, obj: Any, table: list[ObjGen], out: Any, depth: int) -> None:
+        text = obj.unparse(resolved=True)
+        if b" R" not in text:  # no reference inside ("n g R"): its text is its value
+            _feed(out, b"d", text)
+            return
+        names = sorted(obj.keys())
+        out.update(b"D%d:" % len(names))
+        for name in names:
+            if name in _BACK_LINKS:
+                continue
+            _feed(out, b"k", name.encode())
+            value = obj[name]
+            if name == "/Font" and isinstance(value, Dictionary):
+                self._font_group(value, table, out, depth + 1)
+            else:
+                self._value(value, table, out, depth + 1)
+
+    def _array(self, obj: Any, table: list[ObjGen], out: Any, depth: int) -> None:
+        text = obj.unparse(resolved=True)
+        if b" R" not in text:
+            _feed(out, b"a", text)
+            return
+        out.update(b"A%d:" % len(obj))
+        for item in obj:
+            self._value(item, table, out, depth + 1)
+
+    def _font_group(self, group: Any, table: list[ObjGen], out: Any, depth: int) -> None:
+        """A /Font resource dictionary: fonts by identity, not by value. The walk only notes
+        which font a page lists and selects; the checks after it read the font itself, so
+        a subset that grew by a glyph changes no page's key."""
+        if group.is_indirect:
+            digest, met = self._object(group, depth, fonts=True)
+            out.update(b"G" + digest)
+            table.extend(met)
+        else:
+            self._fonts(group, table, out, depth)
+
+    def _fonts(self, group: Any, table: list[ObjGen], out: Any, depth: int) -> None:
+        names = sorted(group.keys())
+        out.update(b"F%d:" % len(names))
+        for name in names:
+            _feed(out, b"k", name.encode())
+            font = group[name]
+            if isinstance(font, Dictionary) and font.is_indirect:
+                out.update(b"f")
+                table.append(font.objgen)
+            elif isinstance(font, Dictionary):
+                # the walk keys a direct font by its text, object numbers and all
+                raise _Unkeyable("direct font")
+            else:
+                self._value(font, table, out, depth + 1)  # not a font: the walk reports it
+
+    def _annotations(self, annots: Any, table: list[ObjGen], out: Any) -> None:
+        """What `_Walker._annotations` reads: per annotation its flags, appearance and Rect."""
+        if not isinstance(annots, Array):
+            out.update(b"N")
+            return
+        out.update(b"N%d:" % len(annots))
+        for annot in annots:
+            if not isinstance(annot, Dictionary):
+                out.update(b"x")
+                continue
+            out.update(b"a")
+            for name in ("/F", "/AP", "/AS", "/Rect"):
+                self._value(annot.get(name), table, out, 1)
+
+
+def _feed(out: Any, tag: bytes, data: bytes) -> None:
+    """Feed tagged, length-prefixed bytes: no two different sequences feed the same."""
+    out.update(b"%s%d:" % (tag, len(data)))
+    out.update(data)
+
+
+_Share = tuple[_Issues, _Facts]
+
+
+def _remember(
+    memo: PageMemo, key: _PageKey, share: _Share, page: int, deps: list[tuple[str, float | None]]
+) -> None:
+    """Store a walked page's share under its key, with objects as places in the key's table
+    (not stored when the share names an object the key did not meet)."""
+    issues, facts = share
+    rows = issues.rows(page)
+    if rows is None:
+        return
+    place = key.index
+    try:
+        record = {
+            "i": rows,
+            "f": [[place[k], bool(u), bool(li)] for k, (_, u, li) in facts.fonts.items()],
+            "t": [[place[k], _hex_strings(by_page)] for k, by_page in facts.text.items()],
+            "im": [[_image_place(p.key, place), p.label, p.ppi, p.line_art] for p in facts.images],
+            "n": facts.image_count,
+            "ink": facts.max_ink,
+            "rule": facts.thinnest_rule,
+            "cs": sorted(facts.colour_spaces),
+            "s": [place[og] for og in facts.streams],
+            "dep": [[k, v] for k, v in deps],
+        }
+    except KeyError:
+        return
+    memo.put(key.digest, record)
+
+
+def _image_place(image: Any, place: dict[ObjGen, int]) -> int:
+    """An image placement's place in the key's table; -1 for an inline image."""
+    if isinstance(image, tuple) and image[:1] == ("inline",):
+        return -1
+    return place[image]
+
+
+def _hex_strings(by_page: dict[int, set[bytes]]) -> str | None:
+    """One page's shown strings as hex words (None: text shown, but no strings)."""
+    strings = set().union(*by_page.values())
+    return " ".join(s.hex() for s in strings) if strings else None
+
+
+def _replay(memo: PageMemo, key: _PageKey, page: int, pdf: Pdf) -> _Share | None:
+    """The share remembered under `key`, as found on page `page` of `pdf`; None (walk the
+    page) when there is none, it does not read, or an ink it used has changed."""
+    record = memo.get(key.digest)
+    if record is None:
+        memo.misses += 1
+        return None
+    try:
+        share = _restore(record, key, page, pdf, memo.inks)
+    except (ValueError, TypeError, KeyError, IndexError):
+        memo.drop(key.digest)
+        share = None
+    if share is None:
+        memo.misses += 1
+    else:
+        memo.hits += 1
+    return share
+
+
+def _restore(
+    record: dict[str, Any], key: _PageKey, page: int, pdf: Pdf, inks: dict[str, float | None]
+) -> _Share | None:
+    """The inverse of `_remember` on page `page`, objects taken from `key`'s table of `pdf`;
+    None if an image ink differs from `inks`. Raises on a record `_remember` did not make."""
+    for ink_key, ink in record["dep"]:
+        if inks.get(ink_key, _ABSENT) != ink:
+            return None
+    table = key.table
+
+    def at(place: int) -> ObjGen:
+        if not 0 <= place < len(table):
+            raise IndexError("place outside the key's table")
+        return table[place]
+
+    facts = _Facts()
+    for place, used, listed in record["f"]:
+        font = pdf.get_object(at(place))
+        if not isinstance(font, Dictionary):
+            raise ValueError("not a font")
+        facts.fonts[at(place)] = (font, {page} if used else set(), {page} if listed else set())
+    for place, words in record["t"]:
+        strings = {bytes.fromhex(w) for w in words.split(" ")} if words is not None else set()
+        facts.text[at(place)] = {page: strings}
+    for place, label, ppi, line_art in record["im"]:
+        # an inline image's key is a walk-local id (of a pikepdf object) that nothing reads
+        image: Any = at(place) if place >= 0 else ("inline", 0)
+        facts.images.append(_Placement(page, image, str(label), float(ppi), bool(line_art)))
+    facts.image_count = int(record["n"])
+    facts.max_ink = float(record["ink"])
+    rule = record["rule"]
+    facts.thinnest_rule = None if rule is None else float(rule)
+    facts.colour_spaces = {str(c) for c in record["cs"]}
+    for place in record["s"]:
+        facts.streams[at(place)].add(page)
+    return _Issues.from_rows(record["i"], page), facts
+
+
+class PageMemo:
+    """The walk's share of each page by the page's key (`_PageKeys`), so that a rebuilt
+    PDF whose pages are mostly unchanged walks only the pages that changed.
+
+    A file of ASCII lines, one per page: the key, when it was last used (Unix seconds)
+    and the record as JSON, under a header naming the format and a hash of the toolkit and
+    pikepdf. A file with another header counts as empty, a line that does not read as
+    absent; the next save rewrites them. Records are decoded only when used. On saving,
+    lines another process wrote meanwhile are kept, and past `limit` pages the least
+    recently used go (never those used in this run). `inks`: the ink memo a record's
+    image inks are checked against.
+    """
+
+    def __init__(self, path: Path, inks: InkMemo | None = None, limit: int = 2000) -> None:
+        self.path = path
+        self.limit = limit
+        self._ink_memo = inks
+        self.hits = 0
+        self.misses = 0
+        self.dirty = False
+        self._header = f"{_PAGE_MEMO_FORMAT} {_page_salt()}\n".encode()
+        self._now = int(time.time())
+        self._read_as: tuple[int, int] | None = None  # the file's (mtime, size) when read
+        self._lines = self._read()
+        self._used: set[str] = set()
+        self._dropped: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    @property
+    def inks(self) -> dict[str, float | None]:
+        """The image inks records are checked against (the ink memo's, read when asked:
+        its save may replace the dict)."""
+        return self._ink_memo.inks if self._ink_memo is not None else {}
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The record under `key`, if any and readable."""
+        line = self._lines.get(key)
+        if line is None:
+            return None
+        try:
+            record = json.loads(line[1])
+        except ValueError:
+            record = None
+        if not isinstance(record, dict):
+            self.drop(key)
+            return None
+        self._lines[key] = (self._now, line[1])
+        self._used.add(key)
+        return record
+
+    def put(self, key: str, record: dict[str, Any]) -> None:
+        """Remember `record` under `key` (written on `save`)."""
+        text = json.dumps(record, separators=(",", ":"))  # ASCII, one line
+        self._lines[key] = (self._now, text.encode())
+        self._used.add(key)
+        self._dropped.discard(key)
+        self.dirty = True
+
+    def drop(self, key: str) -> None:
+        """Forget the record under `key` (one that did not read)."""
+        self._lines.pop(key, None)
+        self._dropped.add(key)
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write the file if anything was added or dropped: merged with what another
+        process wrote since it was read, trimmed to `limit`, replaced atomically. Errors
+        leave the old file."""
+        if not self.dirty:
+            return
+        lines = self._lines
+        if self._stat() != self._read_as:  # someone else saved meanwhile: keep their lines
+            lines = {k: v for k, v in self._read().items() if k not in self._dropped}
+            for key, line in self._lines.items():
+                if key in self._used or key not in lines:
+                    lines[key] = line
+        if len(lines) > self.limit:
+            order = sorted(lines, key=lambda k: (k in self._used, lines[k][0]), reverse=True)
+            lines = {k: lines[k] for k in order[: max(self.limit, len(self._used))]}
+        body = b"".join(b"%s %d %s\n" % (k.encode(), t, text) for k, (t, text) in lines.items())
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            temp.write_bytes(self._header + body)
+            os.replace(temp, self.path)
+            self._read_as = self._stat()
+        self._lines = lines
+        self.dirty = False
+
+    def _stat(self) -> tuple[int, int] | None:
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size)
+
+    def _read(self) -> dict[str, tuple[int, bytes]]:
+        """key → (last used, record JSON) from the file; empty if it is not ours."""
+        self._read_as = self._stat()
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return {}
+        if not data.startswith(self._header):
+            return {}
+        # by offsets rather than split(): a full file is megabytes, copied once this way
+        lines: dict[str, tuple[int, bytes]] = {}
+        pos, size = len(self._header), len(data)
+        while pos < size:
+            end = data.find(b"\n", pos)
+            end = size if end < 0 else end
+            gap = data.find(b" ", pos + 65, end)
+            stamp = data[pos + 65 : gap]
+            key = data[pos : pos + 64]
+            if data[pos + 64 : pos + 65] == b" " and gap > 0 and stamp.isdigit() and key.isalnum():
+                lines[key.decode("ascii")] = (int(stamp), data[gap + 1 : end])
+            pos = end + 1
+        return lines
 
 
 def _image_ink(info: _ImageInfo) -> float | None:
