@@ -8,6 +8,7 @@ from pathlib import Path
 
 import docx
 from lxml import etree
+from tests.e2e.helpers import copy_project
 
 from kumihan.diagnostics import Diagnostics
 from kumihan.registry import _render_caches, prepare_deliverable
@@ -15,7 +16,6 @@ from kumihan.render.docx import docx_file, oxml, render_docx, write_docx
 from kumihan.render.docx.pages import DeferredPages, PageNumbers
 from kumihan.render.pdf import render_pdf
 from kumihan.render.pdf.context import PageRecord
-from tests.e2e.helpers import copy_project
 
 # anchors a, b are on numbered pages; "front" is on an unnumbered one; "gone" is nowhere
 RECORD = PageRecord(anchors={"a": 3, "b": 5, "front": 1}, labels={1: "", 3: "1", 5: "iii"})

@@ -4,8 +4,9 @@ In: a finished `Document`, the document's metadata and a timestamp (the build's
 fixed date, never "now").
 Out: DOCX bytes, or a file written atomically. The same document content and
 timestamp always give the same bytes: core properties carry the timestamp, and the
-ZIP is rewritten with a fixed entry order, fixed entry dates and attributes
-(python-docx stamps every entry with the current time).
+ZIP holds the files python-docx's save would write (`package_entries`) with a fixed
+entry order, fixed entry dates and attributes (python-docx's save stamps every entry
+with the current time; `normalize_zip` fixes a ZIP it wrote).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from docx.document import Document
+from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+from docx.opc.pkgwriter import _ContentTypesItem
 
 # OPC readers look for these two first; Word does not need it, but it is what Word writes.
 _FIRST_ENTRIES = ("[Content_Types].xml", "_rels/.rels")
@@ -61,26 +64,61 @@ def _entry_order(names: list[str]) -> list[str]:
     return first + sorted(n for n in names if n not in _FIRST_ENTRIES)
 
 
-def normalize_zip(data: bytes, timestamp: datetime) -> bytes:
-    """Rewrite ZIP `data` with fixed order, dates (from `timestamp`) and attributes."""
+def _zip(entries: dict[str, bytes], timestamp: datetime) -> bytes:
+    """ZIP bytes of `entries` (name → content) with fixed order, dates (from
+    `timestamp`) and attributes."""
     stamp = _utc(timestamp)
     date_time = max(
         _ZIP_EPOCH, (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
     )
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        names = source.namelist()
-        if len(set(names)) != len(names):
-            raise ValueError("package has duplicate ZIP entries")
-        for name in _entry_order(names):
+    with zipfile.ZipFile(out, "w") as target:
+        for name in _entry_order(list(entries)):
             info = zipfile.ZipInfo(name, date_time=date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             # Fixed Unix mode rw-r--r--: writestr would otherwise fill in 0600, and
             # create_system would follow the build machine's platform.
             info.create_system = 3
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name), compresslevel=6)
+            target.writestr(info, entries[name], compresslevel=6)
     return out.getvalue()
+
+
+def normalize_zip(data: bytes, timestamp: datetime) -> bytes:
+    """Rewrite ZIP `data` with fixed order, dates (from `timestamp`) and attributes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        names = source.namelist()
+        if len(set(names)) != len(names):
+            raise ValueError("package has duplicate ZIP entries")
+        return _zip({name: source.read(name) for name in names}, timestamp)
+
+
+def package_entries(document: Document) -> dict[str, bytes]:
+    """The files python-docx's `Document.save` puts in the ZIP: name → content.
+
+    The same names and bytes as the ZIP that save writes, without compressing each
+    file there only to read it back and compress it again for `normalize_zip`.
+    """
+    package = document.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    entries: dict[str, bytes] = {}
+
+    def add(name: str, content: bytes | str) -> None:
+        if name in entries:
+            raise ValueError("package has duplicate ZIP entries")
+        # as ZipFile.writestr, which PackageWriter calls: text is stored as UTF-8
+        entries[name] = content.encode("utf-8") if isinstance(content, str) else content
+
+    content_types = _ContentTypesItem.from_parts(parts)  # type: ignore[no-untyped-call]
+    add(CONTENT_TYPES_URI.membername, content_types.blob)
+    add(PACKAGE_URI.rels_uri.membername, package.rels.xml)
+    for part in parts:
+        add(part.partname.membername, part.blob)
+        if len(part.rels):
+            add(part.partname.rels_uri.membername, part.rels.xml)
+    return entries
 
 
 def docx_bytes(
@@ -103,9 +141,7 @@ def docx_bytes(
         keywords=keywords,
         language=language,
     )
-    raw = io.BytesIO()
-    document.save(raw)
-    return normalize_zip(raw.getvalue(), timestamp)
+    return _zip(package_entries(document), timestamp)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -13,14 +13,26 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import replace as dc_replace
-from typing import Any, Literal, Protocol
+from typing import IO, Any, Literal, Protocol, cast
 
 from docx.document import Document as WordDocument
-from docx.enum.section import WD_SECTION
+from docx.enum.section import WD_HEADER_FOOTER, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
+from docx.image.image import Image
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
+from docx.opc.rel import Relationships
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.oxml.section import CT_SectPr
+from docx.oxml.shape import CT_Inline
+from docx.oxml.table import CT_Tbl
+from docx.oxml.text.paragraph import CT_P
+from docx.oxml.text.run import CT_R
+from docx.parts.hdrftr import FooterPart, HeaderPart
+from docx.parts.image import ImagePart
+from docx.parts.story import StoryPart
+from docx.section import Section
+from docx.shared import Emu, Inches, Length, Pt
 from docx.table import Table as WordTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
@@ -35,6 +47,7 @@ from kumihan.render.pdf.charts import chart_png
 from kumihan.render.pdf.context import RenderContext
 from kumihan.render.pdf.images import ImageProblem, png_bytes, prepared
 from kumihan.transforms.numbers import heading_label
+from kumihan.typeset.types import Color
 
 FORMAT = {"arabic": "decimal", "roman": "lowerRoman"}
 JUSTIFY: dict[str, Literal["left", "center", "right"]] = {
@@ -67,8 +80,191 @@ class Bookmarks:
         self.next_id += 1
 
 
+class ShapeIds:
+    """The drawing ids (wp:docPr/@id) of new pictures, as python-docx's StoryPart.next_id
+    gives them: one more than the largest id in the part.
+
+    next_id reads every id attribute of the part for each picture (O(n²) over a
+    document's pictures). Here the part is read once, at its first picture, and the
+    count goes on from there: pictures are the only elements the writer adds with an
+    `id` attribute, so each new id is the largest.
+    """
+
+    def __init__(self) -> None:
+        self.next_ids: dict[StoryPart, int] = {}
+
+    def take(self, part: StoryPart) -> int:
+        """In: the story part the picture goes into. Out: the picture's id."""
+        number = self.next_ids.get(part)
+        if number is None:
+            number = part.next_id
+        self.next_ids[part] = number + 1
+        return number
+
+
+HeaderOrFooter = Literal["header", "footer"]
+
+
+class Story:
+    """A header or footer part, as `DocxWriter.furniture` writes into it.
+
+    In: the part. Out: its paragraphs, as python-docx's _Header / _Footer give them,
+    without their look-up of the part in the section's w:sectPr on every use.
+    """
+
+    def __init__(self, part: StoryPart) -> None:
+        self.part = part
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        """The part's paragraphs (w:hdr/w:p or w:ftr/w:p), in order."""
+        return [Paragraph(p, self) for p in cast(Any, self.part.element).p_lst]
+
+
+class RelIds:
+    """Ids for new relationships of one part, as python-docx's `Relationships._next_rId`
+    gives them: the lowest free "rIdN".
+
+    _next_rId tries rId1, rId2, … for every new relationship. While the writer runs,
+    relationships are only added, never removed, so the lowest free number only grows
+    and the search goes on from where it last stopped.
+    """
+
+    def __init__(self, rels: Relationships) -> None:
+        self.rels = rels
+        self.number = 1  # rId1 … rId(number - 1) are all taken
+
+    def take(self) -> str:
+        """The id for the relationship about to be added (add it before the next call)."""
+        while f"rId{self.number}" in self.rels:
+            self.number += 1
+        return f"rId{self.number}"
+
+
+class Pictures:
+    """Pictures put into one document as python-docx's `run.add_picture` puts them: the
+    same image parts, relationship ids and drawing ids, and the same XML.
+
+    python-docx hashes every image part of the package again for each new picture (to
+    reuse one with the same bytes), compares the part with every relationship of the
+    story part and reads every id in it: O(n²) over a document. Here each image part
+    is hashed once, a new part's relationship takes its id from `rel_ids` (the document
+    part's), and drawing ids come from `ShapeIds`.
+    """
+
+    def __init__(self, document: WordDocument, rel_ids: RelIds) -> None:
+        self.document_part = document.part
+        self.rel_ids = rel_ids
+        self.shape_ids = ShapeIds()
+        self.by_sha1: dict[str, ImagePart] | None = None  # the package's image parts
+
+    def add(self, paragraph: Paragraph, stream: IO[bytes], width: Length, height: Length) -> None:
+        """In: the paragraph, the image file's bytes and the size to show it at.
+        Out: a new run at the end of the paragraph holding the picture inline."""
+        run = add_text(paragraph)
+        part = paragraph.part
+        r_id, image = self.image(part, stream)
+        cx, cy = image.scaled_dimensions(width, height)
+        shape_id = self.shape_ids.take(part)
+        run.add_drawing(CT_Inline.new_pic_inline(shape_id, r_id, image.filename, cx, cy))
+
+    def image(self, part: StoryPart, stream: IO[bytes]) -> tuple[str, Image]:
+        """`part.get_or_add_image(stream)`: the id of the relationship from `part` to the
+        image part holding these bytes (both added if new), and that part's image."""
+        image = Image.from_file(stream)
+        image_parts = part.package.image_parts
+        if self.by_sha1 is None:
+            self.by_sha1 = {}
+            for existing in image_parts:  # python-docx takes the first match
+                self.by_sha1.setdefault(existing.sha1, existing)
+        image_part = self.by_sha1.get(image.sha1)
+        if image_part is None:
+            image_part = image_parts._add_image_part(image)
+            self.by_sha1[image.sha1] = image_part
+            if part is self.document_part:
+                # a new part has no relationship yet: no need for relate_to's search
+                r_id = self.rel_ids.take()
+                part.rels.add_relationship(RT.IMAGE, image_part, r_id)
+                return r_id, image_part.image
+        return part.relate_to(image_part, RT.IMAGE), image_part.image
+
+
 def layout_loc(layout: Layout) -> SourceLoc:
     return SourceLoc(layout.file)
+
+
+def new_paragraph(container: Container) -> Paragraph:
+    """`container.add_paragraph()`: a new empty paragraph at the end of a document body,
+    cell, header or footer (placed by `oxml.append_block`)."""
+    parent: Any = container._body if isinstance(container, WordDocument) else container
+    return Paragraph(oxml.add_paragraph_element(parent._element), parent)
+
+
+def add_text(paragraph: Paragraph, text: str = "") -> CT_R:
+    """`paragraph.add_run(text)`; gives the new w:r (see `oxml.add_run`)."""
+    return cast(CT_R, oxml.add_run(paragraph._p, text))
+
+
+def add_line_break(paragraph: Paragraph) -> None:
+    """`paragraph.add_run().add_break()`: a run holding one w:br (a line break)."""
+    add_text(paragraph).append(oxml.new_element("w:br"))
+
+
+def own_story(
+    document: WordDocument,
+    rel_ids: RelIds,
+    sect_pr: CT_SectPr,
+    kind: HeaderOrFooter,
+    index: WD_HEADER_FOOTER,
+) -> StoryPart:
+    """The header or footer part of kind `index` that `sect_pr` names, added if it names
+    none: python-docx's `is_linked_to_previous = False` (same part name, same
+    relationship id), without relate_to's search of the document part's relationships.
+    """
+    header = kind == "header"
+    reference = sect_pr.get_headerReference(index) if header else sect_pr.get_footerReference(index)
+    document_part = document.part
+    if reference is not None:
+        return cast(StoryPart, document_part.related_parts[reference.rId])
+    story = (HeaderPart if header else FooterPart).new(document_part.package)
+    r_id = rel_ids.take()  # a new part: no relationship to it can exist yet
+    document_part.rels.add_relationship(RT.HEADER if header else RT.FOOTER, story, r_id)
+    if header:
+        sect_pr.add_headerReference(index, r_id)
+    else:
+        sect_pr.add_footerReference(index, r_id)
+    return cast(StoryPart, story)
+
+
+def add_section_break(document: WordDocument, start: WD_SECTION) -> tuple[Section, CT_P]:
+    """`document.add_section(start)`: the new last section, and the new paragraph whose
+    w:sectPr (a copy of the body's) now ends the section before it.
+
+    As python-docx's CT_Body.add_section_break, which looks for the body's w:sectPr
+    twice through every paragraph and table of the body; it is the last child.
+    """
+    body = document.element.body
+    sentinel = oxml.body_sect_pr(body)
+    if sentinel is None:
+        section = document.add_section(start)
+        return section, cast(CT_P, body.sectPr.getprevious())
+    holder = cast(CT_P, oxml.add_paragraph_element(body))
+    holder.set_sectPr(sentinel.clone())
+    # the body's own w:sectPr goes on to the new section, linked to the previous
+    # section's headers and footers
+    for reference in sentinel.xpath("w:headerReference|w:footerReference"):
+        sentinel.remove(reference)
+    sentinel.start_type = start
+    return Section(sentinel, document.part), holder
+
+
+def block_width(section: Section) -> Length:
+    """The width between the margins of `section`, as python-docx's
+    `Document._block_width` computes it for the last section."""
+    page_width = section.page_width or Inches(8.5)
+    left_margin = section.left_margin or Inches(1)
+    right_margin = section.right_margin or Inches(1)
+    return Emu(page_width - left_margin - right_margin)
 
 
 class DocxWriter:
@@ -100,13 +296,16 @@ class DocxWriter:
         self.width_override = 0.0  # inside a layout grid cell: that cell's width
         self.page_end = False  # writing the last block of a fixed page
         remember_part_names(document)
+        self.rel_ids = RelIds(document.part.rels)  # the document part's new relationships
         self.block_width: Any = None  # the current section's text width (EMU), once known
+        self.pictures = Pictures(document, self.rel_ids)
+        self.hex_cache: dict[Color, str] = {}
 
     # ------------------------------------------------------------ sections
 
     def part(self, part: m.Part) -> None:
         first = self.first_section
-        section = self.doc.sections[-1] if first else self.new_section(part)
+        section = self.last_section() if first else self.new_section(part)
         self.first_section = False
         if first or part.start != "continue":
             self.setup_section(section, part)
@@ -114,9 +313,19 @@ class DocxWriter:
         for block in part.blocks:
             self.block(self.doc, block)
 
+    def last_section(self) -> Section:
+        """`doc.sections[-1]`: the section closed by the body's own w:sectPr.
+
+        python-docx finds it with an XPath query over every paragraph of the body.
+        """
+        sect_pr = oxml.body_sect_pr(self.doc.element.body)
+        if sect_pr is None:
+            return self.doc.sections[-1]
+        return Section(sect_pr, self.doc.part)
+
     def new_section(self, part: m.Part) -> Any:
         if part.start == "continue":
-            return self.doc.sections[-1]
+            return self.last_section()
         start = WD_SECTION.ODD_PAGE if part.start == "right" else WD_SECTION.NEW_PAGE
         return self.add_section(start)
 
@@ -143,26 +352,52 @@ class DocxWriter:
         else:
             oxml.set_page_numbering(section, 1 if part.restart else None, FORMAT[part.numbering])  # type: ignore[arg-type]
         spec = layout.templates.get(template)
-        oxml.unlink_header_footer(section, first_page=True, even_page=True)
+        stories = self.own_headers_and_footers(section)
         has_band = any(isinstance(b, m.CaseSpread) for b in part.blocks)
         oxml.set_title_page(section, has_band)
-        for header, footer, odd in (
-            (section.header, section.footer, True),
-            (section.even_page_header, section.even_page_footer, False),
-        ):
-            self.furniture(header, spec.header if spec else None, part, odd, template)
-            self.furniture(footer, spec.footer if spec else None, part, odd, template)
+        for index, odd in ((WD_HEADER_FOOTER.PRIMARY, True), (WD_HEADER_FOOTER.EVEN_PAGE, False)):
+            self.furniture(
+                stories["header", index], spec.header if spec else None, part, odd, template
+            )
+            self.furniture(
+                stories["footer", index], spec.footer if spec else None, part, odd, template
+            )
         if has_band:
             # the band page of a case carries no running head, only the folio
-            self.furniture(section.first_page_header, None, part, True, template)
+            first = WD_HEADER_FOOTER.FIRST_PAGE
+            self.furniture(stories["header", first], None, part, True, template)
             self.furniture(
-                section.first_page_footer, spec.footer if spec else None, part, True, template
+                stories["footer", first], spec.footer if spec else None, part, True, template
             )
+
+    def own_headers_and_footers(
+        self, section: Section
+    ) -> dict[tuple[HeaderOrFooter, WD_HEADER_FOOTER], Story]:
+        """`oxml.unlink_header_footer(section, first_page=True, even_page=True)`: a header
+        and footer of its own of each kind for the section (new and empty, with the part
+        names and relationship ids python-docx gives, unless it has one already).
+
+        Out: the six of them by ("header" or "footer", kind). python-docx's relate_to
+        compares each new part with every relationship of the document part, then
+        searches for the lowest free id; its header and footer proxies look their part
+        up in the w:sectPr with two XPath queries each time they are used.
+        """
+        stories: dict[tuple[HeaderOrFooter, WD_HEADER_FOOTER], Story] = {}
+        for index in (
+            WD_HEADER_FOOTER.PRIMARY,
+            WD_HEADER_FOOTER.FIRST_PAGE,
+            WD_HEADER_FOOTER.EVEN_PAGE,
+        ):
+            for kind in ("header", "footer"):
+                stories[kind, index] = Story(
+                    own_story(self.doc, self.rel_ids, section._sectPr, kind, index)
+                )
+        return stories
 
     def furniture(self, container: Any, spec: Any, part: m.Part, odd: bool, template: str) -> None:
         paragraph = container.paragraphs[0]
-        for run in list(paragraph.runs):
-            run._r.getparent().remove(run._r)
+        for run in paragraph._p.r_lst:
+            paragraph._p.remove(run)
         if spec is None or (part.numbering == "none" and not spec):
             return
         style_role = spec.style
@@ -176,7 +411,7 @@ class DocxWriter:
         oxml.add_tab_stop(pPr, width, "right")
         for index, text in enumerate((left, center, right)):
             if index:
-                paragraph.add_run("\t")
+                add_text(paragraph, "\t")
             self.furniture_text(paragraph, text, part)
         if spec.rule and container is not None:
             oxml.set_paragraph_border(
@@ -197,7 +432,7 @@ class DocxWriter:
                 .replace("{organisation}", self.organisation)
             )
             if value:
-                paragraph.add_run(value)
+                add_text(paragraph, value)
 
     # ------------------------------------------------------------ blocks
 
@@ -224,11 +459,23 @@ class DocxWriter:
     def set_style(self, paragraph: Paragraph, style_id: str) -> None:
         """`paragraph.style = …` without python-docx's scan of every style for the default
         (which the default itself, as python-docx does, leaves unnamed)."""
-        paragraph._p.style = None if style_id == self.default_style(1) else style_id
+        pPr = oxml.paragraph_properties(paragraph)  # as CT_P.get_or_add_pPr: the first child
+        if style_id == self.default_style(1):
+            oxml.remove_children(pPr, "w:pStyle")
+        else:
+            oxml.set_paragraph_style(pPr, style_id)
 
-    def set_run_style(self, run: Any, style_id: str) -> None:
-        """`run.style = …`, as `set_style`."""
-        run._r.style = None if style_id == self.default_style(2) else style_id
+    def set_run_style(self, run: oxml.Element, style_id: str) -> None:
+        """`run.style = …` on a new w:r, as `set_style`."""
+        oxml.set_run_style_of(run, None if style_id == self.default_style(2) else style_id)
+
+    def hex(self, color: Color) -> str:
+        """`hex_color(color, profile)`, remembered: each call resolves the profile's path
+        and looks the colour up again, for every shaded cell and bordered box."""
+        found = self.hex_cache.get(color)
+        if found is None:
+            found = self.hex_cache[color] = hex_color(color, self.styles.profile)
+        return found
 
     def default_style(self, kind: int) -> str | None:
         key = ("<default>", kind)
@@ -241,9 +488,11 @@ class DocxWriter:
         return found_id
 
     def styled(self, container: Container, style_id: str) -> Paragraph:
-        paragraph = container.add_paragraph()
-        # write w:pStyle directly: python-docx's `paragraph.style =` re-scans the styles
-        oxml.set_paragraph_style(oxml.paragraph_properties(paragraph), style_id)
+        paragraph = new_paragraph(container)
+        # write w:pStyle directly: python-docx's `paragraph.style =` re-scans the styles;
+        # in a new paragraph, w:pPr and its w:pStyle are the only children, made in place
+        pPr = oxml.sub_element(paragraph._p, "w:pPr")
+        oxml.sub_element(pPr, "w:pStyle", {"w:val": style_id})
         if self.break_next:
             oxml.set_page_break_before(oxml.paragraph_properties(paragraph), True)
             self.break_next = False
@@ -318,7 +567,7 @@ class DocxWriter:
                             container, self.styles.list_style(role, "　", depth, self.step)
                         )
                         if first:
-                            paragraph.add_run(f"{marker}")
+                            add_text(paragraph, f"{marker}")
                     else:
                         paragraph = self.styled(
                             container,
@@ -341,7 +590,7 @@ class DocxWriter:
         for node in inlines:
             if isinstance(node, m.Text):
                 if node.text:
-                    run = paragraph.add_run(node.text)
+                    run = add_text(paragraph, node.text)
                     if char_style:
                         self.set_run_style(run, char_style)
             elif isinstance(node, m.Strong):
@@ -349,9 +598,9 @@ class DocxWriter:
             elif isinstance(node, m.Emph):
                 self.inlines(paragraph, node.children, self.map.ids.get("emph"))
             elif isinstance(node, m.Code):
-                paragraph.add_run(node.text)
+                add_text(paragraph, node.text)
             elif isinstance(node, m.LineBreak):
-                paragraph.add_run().add_break()
+                add_line_break(paragraph)
             elif isinstance(node, m.Link):
                 text = m.plain_text(node.children)
                 link_style = self.map.ids.get("link")
@@ -364,7 +613,7 @@ class DocxWriter:
                 else:
                     oxml.add_external_link(paragraph, node.url, text, link_style)
             elif isinstance(node, m.FootnoteRef):
-                run = paragraph.add_run(str(node.number or "?"))
+                run = add_text(paragraph, str(node.number or "?"))
                 mark = self.map.ids.get("footnote-mark")
                 if mark:
                     self.set_run_style(run, mark)
@@ -377,18 +626,18 @@ class DocxWriter:
             if name and ref.anchor.startswith(("fig:", "tbl:")):
                 oxml.add_field(paragraph, f"REF {name}_n \\h", ref.text)
             else:
-                paragraph.add_run(ref.text)
+                add_text(paragraph, ref.text)
         if ref.form == "full":
-            paragraph.add_run("（")
+            add_text(paragraph, "（")
         if ref.form in ("page", "full"):
             if name:
                 oxml.add_field(
                     paragraph, f"PAGEREF {name} \\h", self.pages.page_text(ref.anchor, "?")
                 )
             else:
-                paragraph.add_run("?")
+                add_text(paragraph, "?")
         if ref.form == "full":
-            paragraph.add_run("ページ）")
+            add_text(paragraph, "ページ）")
 
     # ------------------------------------------------------------ figures and tables
 
@@ -407,7 +656,7 @@ class DocxWriter:
                 )
                 paragraph._p.append(start)
             if prefix and n.isdigit():
-                paragraph.add_run(prefix + "-")
+                add_text(paragraph, prefix + "-")
                 oxml.add_field(paragraph, "SEQ 図表 \\* ARABIC" + (" \\r 1" if n == "1" else ""), n)
             else:
                 digits = "".join(c for c in label if c.isdigit())
@@ -416,7 +665,7 @@ class DocxWriter:
                     if digits and label.endswith(digits)
                     else label
                 )
-                paragraph.add_run(head)
+                add_text(paragraph, head)
                 if digits and label.endswith(digits):
                     oxml.add_field(paragraph, "SEQ 図表 \\* ARABIC", digits)
             if name:
@@ -424,7 +673,7 @@ class DocxWriter:
                     oxml.new_element("w:bookmarkEnd", {"w:id": str(self.bookmarks.next_id)})
                 )
                 self.bookmarks.next_id += 1
-            paragraph.add_run("　")
+            add_text(paragraph, "　")
         self.inlines(paragraph, caption.content)
         if anchor:
             self.bookmarks.add(paragraph, anchor)
@@ -433,7 +682,7 @@ class DocxWriter:
         if caption is not None and caption.source:
             self.inlines(self.para(container, "source"), caption.source)
         if credit:
-            self.para(container, "source").add_run(credit)
+            add_text(self.para(container, "source"), credit)
 
     def figure(self, container: Container, block: m.Figure, width: float | None = None) -> None:
         frame = (
@@ -446,7 +695,7 @@ class DocxWriter:
         if block.chart is not None:
             png, w, h = chart_png(block.chart, placed, self.ctx)
             paragraph = self.para(container, "figure")
-            paragraph.add_run().add_picture(io.BytesIO(png), width=Pt(w), height=Pt(h))
+            self.picture(paragraph, io.BytesIO(png), Pt(w), Pt(h))
         elif block.missing or not block.image:
             label = self.layout.labels.get("figure-placeholder", "図版準備中")
             text = m.plain_text(block.caption.content) if block.caption else ""
@@ -465,7 +714,7 @@ class DocxWriter:
                 ratio = image.height / image.width if image.width else 1.0
                 height = min(placed * ratio, self.layout.page.frame_height * 0.45)
                 paragraph = self.para(container, "figure")
-                paragraph.add_run().add_picture(buffer, width=Pt(height / ratio), height=Pt(height))
+                self.picture(paragraph, buffer, Pt(height / ratio), Pt(height))
             except ImageProblem as problem:
                 self.placeholder(
                     container, f"画像を読めません：{problem}", placed * 0.3, width=placed
@@ -473,6 +722,12 @@ class DocxWriter:
         if case_style and block.caption is not None:
             self.inlines(self.para(container, "case-caption"), block.caption.content)
         self.source(container, block.caption, block.credit)
+
+    def picture(
+        self, paragraph: Paragraph, stream: IO[bytes], width: Length, height: Length
+    ) -> None:
+        """`paragraph.add_run().add_picture(stream, width, height)` (see `Pictures`)."""
+        self.pictures.add(paragraph, stream, width, height)
 
     def table(self, container: Container, block: m.Table) -> None:
         frame = self.frame_width()
@@ -511,9 +766,7 @@ class DocxWriter:
                     )
                 )
                 if fill:
-                    oxml.set_cell_shading(
-                        target, hex_color(self.layout.colors[fill], self.styles.profile)
-                    )
+                    oxml.set_cell_shading(target, self.hex(self.layout.colors[fill]))
                 self.cell(target, cell)
                 c += cell.colspan
         self.gap(container, after)
@@ -527,8 +780,12 @@ class DocxWriter:
             # python-docx's Document.add_table finds the last section for the width by
             # searching the whole body, every time; the width only changes with a section
             if self.block_width is None:
-                self.block_width = container._block_width
-            table = container._body.add_table(rows, cols, self.block_width)
+                self.block_width = block_width(self.last_section())
+            body = container._body
+            # BlockItemContainer.add_table, inserting without its search for the w:sectPr
+            tbl = CT_Tbl.new_tbl(rows, cols, self.block_width)
+            oxml.append_block(body._element, tbl)
+            table = WordTable(tbl, body)
         else:
             table = container.add_table(rows, cols)
         if isinstance(container, _Cell):
@@ -546,7 +803,7 @@ class DocxWriter:
         if not target.paragraphs and not target.tables:
             self.para(target, role)
             return
-        spacer = target.add_paragraph()
+        spacer = new_paragraph(target)
         self.set_style(spacer, self.styles.gap_id(1.0))
 
     def cell(self, target: _Cell, cell: m.TableCell) -> None:
@@ -570,19 +827,20 @@ class DocxWriter:
     def add_section(self, start: Any) -> Any:
         """A new section whose break sits in the last paragraph instead of a paragraph of
         its own (python-docx adds an empty one, which can spill onto an extra page)."""
-        section = self.doc.add_section(start)
         body = self.doc.element.body
-        holder = body.sectPr.getprevious()  # the empty paragraph python-docx added
-        previous = holder.getprevious() if holder is not None else None
+        section, holder = add_section_break(self.doc, start)
+        previous = holder.getprevious()
+        break_pr = holder.pPr.sectPr if holder.pPr is not None else None  # always there
         if (
             previous is not None
             and previous.tag == qn("w:p")
             and previous.pPr is not None
             and previous.pPr.sectPr is None
+            and break_pr is not None
         ):
-            previous.pPr.append(holder.pPr.sectPr)
+            previous.pPr.append(break_pr)
             body.remove(holder)
-        elif holder is not None:
+        else:
             oxml.set_paragraph_style(holder.get_or_add_pPr(), self.styles.gap_id(1.0))
         return section
 
@@ -591,7 +849,7 @@ class DocxWriter:
         and needs a paragraph between two tables anyway)."""
         if self.page_end and container is self.doc:
             return
-        paragraph = container.add_paragraph()
+        paragraph = new_paragraph(container)
         self.set_style(paragraph, self.styles.gap_id(points))
         if self.break_next:
             oxml.set_page_break_before(oxml.paragraph_properties(paragraph), True)
@@ -639,11 +897,11 @@ class DocxWriter:
             oxml.set_table_borders(
                 table,
                 max(2, round(style.border_width * 8)),
-                hex_color(style.border, self.styles.profile),
+                self.hex(style.border),
             )
         cell = table.cell(0, 0)
         if style.background is not None:
-            oxml.set_cell_shading(cell, hex_color(style.background, self.styles.profile))
+            oxml.set_cell_shading(cell, self.hex(style.background))
         first = cell.paragraphs[0]
         first._p.getparent().remove(first._p)
         if block.title:
@@ -673,7 +931,7 @@ class DocxWriter:
         oxml.set_cell_valign(cell, "center")
         first = cell.paragraphs[0]
         first._p.getparent().remove(first._p)
-        self.para(cell, "placeholder").add_run(label)
+        add_text(self.para(cell, "placeholder"), label)
         self.gap(container, after)
 
     # ------------------------------------------------------------ page-level blocks
@@ -689,7 +947,7 @@ class DocxWriter:
         color = self.layout.colors.get(
             "band", self.layout.colors.get("accent", (0.85, 0.35, 0.0, 0.0))
         )
-        oxml.set_cell_shading(cell, hex_color(color, self.styles.profile))
+        oxml.set_cell_shading(cell, self.hex(color))
         first = cell.paragraphs[0]
         first._p.getparent().remove(first._p)
         for text, role in (
@@ -698,12 +956,12 @@ class DocxWriter:
             (block.title, "case-title"),
         ):
             paragraph = self.para(cell, role)
-            paragraph.add_run(text)
+            add_text(paragraph, text)
         self.band_title = paragraph  # the case's anchor is bookmarked here
         self.gap(container, self.layout.space("band")[1])
 
     def toc(self, container: Container, block: m.Toc) -> None:
-        self.para(container, "toc-title").add_run(block.title)
+        add_text(self.para(container, "toc-title"), block.title)
         lines = []
         for entry in block.entries:
             text = f"{entry.number}　{entry.text}" if entry.number else entry.text
@@ -725,14 +983,14 @@ class DocxWriter:
         )
 
     def notes(self, container: Container, block: m.Notes) -> None:
-        self.para(container, "notes-title").add_run("注")
+        add_text(self.para(container, "notes-title"), "注")
         for note in block.items:
             first = True
             for child in note.blocks:
                 if isinstance(child, m.Paragraph):
                     paragraph = self.para(container, "note")
                     if first:
-                        paragraph.add_run(f"{note.number}　")
+                        add_text(paragraph, f"{note.number}　")
                     self.inlines(paragraph, child.content)
                     first = False
                 else:
@@ -740,10 +998,10 @@ class DocxWriter:
 
     def cover(self, container: Container, block: m.Cover) -> None:
         for role, text in block.lines:
-            self.para(container, role).add_run(text)
+            add_text(self.para(container, role), text)
 
     def colophon(self, container: Container, block: m.Colophon) -> None:
-        section = self.doc.sections[-1]
+        section = self.last_section()
         oxml.child(oxml._sect_pr(section), "w:vAlign").set(qn("w:val"), "bottom")
         children: list[m.Block] = [
             m.Paragraph((m.Text(line),), block.loc, role="colophon-title")
@@ -870,10 +1128,14 @@ def remember_part_names(document: WordDocument) -> None:
     package = document.part.package
     taken = {str(part.partname) for part in package.iter_parts()}
 
+    lowest: dict[str, int] = {}  # by template: every lower number is taken
+
     def next_partname(template: str) -> PackURI:
-        number = 1
+        # names are only added while the writer runs: go on from the last one given
+        number = lowest.get(template, 1)
         while template % number in taken:
             number += 1
+        lowest[template] = number + 1
         taken.add(template % number)
         return PackURI(template % number)
 
