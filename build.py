@@ -7,7 +7,7 @@ from pathlib import Path
 # works from a fresh checkout too, before `pip install -e .`
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
-from kumihan.cli import main  # noqa: E402
+from kumihan.cli import run
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

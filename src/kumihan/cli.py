@@ -11,6 +11,7 @@ Exit status: 0 success, 1 content errors (or a failed preflight), 2 usage errors
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -18,7 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from kumihan import model as m
 from kumihan.diagnostics import Diagnostic, Diagnostics, Severity
@@ -123,6 +124,19 @@ def preflight_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
+
+
+def run() -> NoReturn:
+    """The command line's entry point (`build.py`, the `kumihan` script): `main`, then the
+    process ends at once. Every file is written and closed, and every worker process
+    waited for, before `main` returns; what is left is a build's heap (the document, its
+    pages, the caches), which the interpreter would otherwise free object by object on
+    the way out: 0.1–0.2 s of an editor's one-case rebuild."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to lose
+            stream.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
