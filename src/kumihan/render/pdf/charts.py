@@ -8,13 +8,18 @@ percentage of n. `chart_png` rasterises the very same drawing at 300 ppi.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
+import pickle
 from dataclasses import replace
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 
 from kumihan import model as m
+from kumihan.cache import toolkit_digest
 from kumihan.render.pdf.context import RenderContext
+from kumihan.render.pdf.images import remembered
 from kumihan.typeset.compose import compose
 from kumihan.typeset.types import RunStyle, Span
 
@@ -124,8 +129,36 @@ def chart_png(
     """The same drawing rasterised for Word: PNG bytes and its size in points.
 
     The drawing is rendered to an in-memory PDF by reportlab and rasterised with
-    pdfium, so no system graphics libraries are needed.
+    pdfium, so no system graphics libraries are needed. Rasterising and encoding take
+    a tenth of a second a chart, so the result is kept in the picture store, named by
+    the chart, its width, the layout, the fonts and the toolkit.
     """
+    digest = hashlib.sha256(toolkit_digest().encode())
+    digest.update(repr((chart, width, ppi, ctx.variant)).encode())
+    digest.update(_layout_digest(ctx))
+    for face in sorted(ctx.fonts.faces.values(), key=lambda f: f.key):
+        digest.update(f"{face.key}|{face.path}|".encode())
+        with contextlib.suppress(OSError):
+            stat = face.path.stat()
+            digest.update(f"{stat.st_size}|{stat.st_mtime_ns}".encode())
+    drawn = remembered(
+        f"chart-{digest.hexdigest()}.pickle",
+        lambda: pickle.dumps(_rasterised(chart, width, ctx, ppi)),
+    )
+    try:
+        png, w, h = pickle.loads(drawn)
+        return bytes(png), float(w), float(h)
+    except (pickle.PickleError, EOFError, ValueError, TypeError):  # a damaged entry
+        return _rasterised(chart, width, ctx, ppi)
+
+
+def _layout_digest(ctx: RenderContext) -> bytes:
+    return hashlib.sha256(pickle.dumps(ctx.layout, protocol=pickle.HIGHEST_PROTOCOL)).digest()
+
+
+def _rasterised(
+    chart: m.Chart, width: float, ctx: RenderContext, ppi: int
+) -> tuple[bytes, float, float]:
     import pypdfium2 as pdfium
     from reportlab.graphics import renderPDF
 

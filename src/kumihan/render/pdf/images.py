@@ -37,7 +37,7 @@ import pickle
 import threading
 import zlib
 from collections import OrderedDict, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -537,6 +537,19 @@ def png_bytes(image: Image.Image) -> bytes:
     image.save(buffer, format="PNG")
     data = buffer.getvalue()
     if store is not None and name is not None:
+        store.put(name, data)
+    return data
+
+
+def remembered(name: str, make: Callable[[], bytes]) -> bytes:
+    """Bytes kept in the picture store under `name` (a hash of everything they depend on),
+    or `make()`'s, then kept there; without a store, always `make()`'s."""
+    store = _STORE
+    found = store.get(name) if store is not None else None
+    if found is not None:
+        return found
+    data = make()
+    if store is not None:
         store.put(name, data)
     return data
 
