@@ -67,8 +67,9 @@ class Reporter:
         print(text, file=self.stream or sys.stderr, flush=True)
 
     @contextlib.contextmanager
-    def status(self, text: str) -> Iterator[Callable[[str], None]]:
-        """A transient 'working on…' message; plain output shows nothing for it."""
+    def status(self, text: str, *, animate: bool = True) -> Iterator[Callable[[str], None]]:
+        """A transient 'working on…' message; plain output shows nothing for it. Without
+        `animate`, the message changes only when updated, and no thread draws it."""
         yield lambda _text: None
 
 
@@ -87,9 +88,18 @@ class RichReporter(Reporter):
         self.errors.print(text, markup=False, style="red")
 
     @contextlib.contextmanager
-    def status(self, text: str) -> Iterator[Callable[[str], None]]:
-        with self.console.status(text) as spinner:
-            yield lambda update: spinner.update(update)
+    def status(self, text: str, *, animate: bool = True) -> Iterator[Callable[[str], None]]:
+        if animate:
+            with self.console.status(text) as spinner:
+                yield lambda update: spinner.update(update)
+            return
+        from rich.live import Live
+        from rich.text import Text
+
+        # redrawn on each update only: a spinner's refresh thread would keep a build
+        # from making its formats in forked processes (`registry._can_fork`)
+        with Live(Text(text), console=self.console, auto_refresh=False, transient=True) as live:
+            yield lambda update: live.update(Text(update), refresh=True)
 
 
 def make_reporter() -> Reporter:
@@ -828,7 +838,7 @@ def watch(
 
     def build(names: Sequence[str], verb: str) -> None:
         try:
-            with reporter.status("ビルド中…") as update:
+            with reporter.status("ビルド中…", animate=False) as update:
                 report = rebuild(root, names, options, out_dir, update)
                 lines = []
                 if report.ok and show_page_changes and report.written:

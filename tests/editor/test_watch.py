@@ -3,6 +3,7 @@ bad content reports its errors and leaves the last good outputs in place."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -177,3 +178,20 @@ def test_watch_command_usage(project: Path) -> None:
     result = run_build(project, "watch", "nonsense")
     assert result.returncode == 2
     assert "unknown deliverable" in result.stderr
+
+
+def test_the_watchers_build_status_leaves_the_build_free_to_fork() -> None:
+    """On a terminal the 'ビルド中…' line is redrawn on update only: a spinner's thread
+    would keep the build from making its formats in forked processes."""
+    from kumihan import registry
+    from kumihan.editor import RichReporter
+
+    reporter = RichReporter()
+    before = threading.active_count()
+    with reporter.status("ビルド中…", animate=False) as update:
+        update("事例集 をビルド中…")
+        assert threading.active_count() == before
+        if sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) >= 2:
+            assert registry._can_fork()
+    with reporter.status("描画中", animate=True):
+        assert threading.active_count() == before + 1  # the spinner's own thread
