@@ -183,8 +183,8 @@ def build_deliverable(
 
     When nothing the deliverable reads has changed since the last build with the same
     options, the cached files are returned without rendering. Without `use_cache`,
-    everything is read, laid out and drawn again (converted pictures and font subsets,
-    which are named by their own bytes, are still taken from the cache).
+    everything is read, laid out, drawn and preflighted again (converted pictures, charts
+    and font subsets, which are named by their own bytes, are still taken from the cache).
     """
     cache = DeliverableCache(root)
     options = repr((formats, variants, strict, preflight, os.environ.get("SOURCE_DATE_EPOCH", "")))
@@ -243,7 +243,7 @@ def _build(
             result.diagnostics = diagnostics.sorted()
             return result
         with _render_caches(root, replay=not fresh):
-            _render(prepared, root, formats, variants, preflight, result, diagnostics)
+            _render(prepared, root, formats, variants, preflight, result, diagnostics, fresh)
     finally:
         remember_inspections(None)
         if inspections is not None:
@@ -280,8 +280,10 @@ def _render(
     preflight: bool,
     result: DeliverableBuild,
     diagnostics: Diagnostics,
+    fresh: bool = False,
 ) -> None:
-    """Render the prepared deliverable's files into `result` (problems to `diagnostics`)."""
+    """Render the prepared deliverable's files into `result` (problems to `diagnostics`);
+    `fresh`: the preflight measures and walks everything again (no memo)."""
     stem = prepared.layout.output
     want_print = "pdf" in formats and "print" in variants
     want_screen = "pdf" in formats and "screen" in variants
@@ -328,7 +330,8 @@ def _render(
         if want_print and preflight:
             assert printed is not None
             page = prepared.layout.page
-            report, passed = _preflight(printed.data, page.pad_to, page.bleed, root)
+            memo_root = None if fresh else root
+            report, passed = _preflight(printed.data, page.pad_to, page.bleed, memo_root)
             result.preflight.append(report)
             result.preflight_failed = not passed
         docx: bytes | None = None

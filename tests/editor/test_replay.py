@@ -113,3 +113,25 @@ def test_no_cache_draws_every_page_again(project: Path, drawn: list[int]) -> Non
 
     assert len(drawn) == total
     assert again == first
+
+
+def test_no_cache_preflights_without_the_memo(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preflight's page memo and inks are used by a build, not by --no-cache."""
+    import kumihan.registry as registry
+
+    roots: list[Path | None] = []
+    original = registry._preflight
+
+    def spy(data: bytes, pad_to: int, bleed: float, root: Path | None = None) -> tuple[str, bool]:
+        roots.append(root)
+        return original(data, pad_to, bleed, root)
+
+    monkeypatch.setenv("KUMIHAN_SERIAL", "1")
+    monkeypatch.setattr(registry, "_preflight", spy)
+    for fresh in (False, True):
+        shutil.rmtree(project / ".kumihan-cache" / "deliverables", ignore_errors=True)
+        built = build_deliverable(project, "casebook", ("pdf",), ("print",), use_cache=not fresh)
+        assert not built.preflight_failed
+    assert roots == [project, None]
