@@ -233,7 +233,10 @@ def measure(corpus: str, project: Path, scratch: Path, repeat: int = 1) -> list[
     runs = []
     house = project / "layouts" / "house.yaml"
     for n in range(repeat):
-        house.write_text(house.read_text("utf-8") + f"\n# ベンチマーク {n + 1}\n", "utf-8")
+        # a new file, not the old one rewritten: the copy must never write through a link
+        edited = house.with_suffix(".new")
+        edited.write_text(house.read_text("utf-8") + f"\n# ベンチマーク {n + 1}\n", "utf-8")
+        os.replace(edited, house)
         runs.append(checked(build(project, [], out), f"{corpus} rebuild after a layout change"))
     run = min(runs, key=lambda r: r.seconds)
     pdfs = sum(pdf_pages(p) for p in out.glob("*.pdf"))

@@ -3,8 +3,8 @@
     python benchmarks/stress.py DIR [--cases N] [--sections N] [--seed N] [--photos F] [--quick]
 
 Takes a destination directory and a size; gives a project there that `python build.py`
-builds with cwd = DIR: `layouts/` and `assets/` copied from this checkout (files hard-linked
-when possible), generated pictures under `assets/images/stress/`, and `content/` with a
+builds with cwd = DIR: `layouts/` copied and `assets/` copied from this checkout (asset
+files hard-linked when possible), generated pictures under `assets/images/stress/`, and `content/` with a
 project.yaml for 架空市, N final case records with every section filled, 10 policy sheets,
 a 12-question survey whose tallies add up, and Markdown chapters for the 概略書, 事例集
 and 報告書 (with its 第4章 ガイドブック). At the default size (45 cases) the 報告書 runs past
@@ -795,8 +795,10 @@ def generate(dest: Path, size: Size = Size(), *, seed: int = 2024, source: Path 
     """Write the stress project into `dest` (replacing its content/); return `dest`."""
     rng = random.Random(seed)
     dest.mkdir(parents=True, exist_ok=True)
-    for folder in ("layouts", "assets"):
-        _copy_tree(source / folder, dest / folder)
+    # the layouts are copied, never linked: the benchmark edits house.yaml in its copy
+    shutil.rmtree(dest / "layouts", ignore_errors=True)
+    shutil.copytree(source / "layouts", dest / "layouts")
+    _copy_tree(source / "assets", dest / "assets")
     content = dest / "content"
     shutil.rmtree(content, ignore_errors=True)
     shutil.rmtree(dest / "assets" / "images" / "stress", ignore_errors=True)

@@ -82,3 +82,16 @@ def test_default_report_is_long_enough(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     with pikepdf.open(root / "output" / "報告書_web.pdf") as report:
         assert len(report.pages) >= 165
+
+
+def test_layouts_are_copies_the_benchmark_may_edit(tmp_path: Path) -> None:
+    """The benchmark edits layouts/house.yaml in the corpus: it must not be this
+    checkout's file under another name (a hard link), however it is written."""
+    root = stress.generate(tmp_path / "stress", stress.Size(cases=2, sections=1))
+    for theirs in sorted((root / "layouts").glob("*.yaml")):
+        ours = stress.REPO / "layouts" / theirs.name
+        assert not theirs.samefile(ours)
+        before = ours.read_bytes()
+        with theirs.open("a", encoding="utf-8") as handle:
+            handle.write("\n# 編集\n")
+        assert ours.read_bytes() == before
