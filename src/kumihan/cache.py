@@ -55,6 +55,12 @@ def toolkit_digest() -> str:
     return digest.hexdigest()
 
 
+def value_digest(value: object) -> bytes:
+    """A hash of a value by its pickle (a layout, say): equal values built the same way
+    hash the same in every process."""
+    return hashlib.sha256(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)).digest()
+
+
 def files_digest(root: Path, paths: Iterable[Path], extra: str = "") -> str:
     """A hash of files' names and bytes (missing files count as absent), plus `extra`."""
     digest = hashlib.sha256(toolkit_digest().encode())
@@ -125,17 +131,12 @@ class DeliverableCache:
 
 
 class FitCache:
-    """Fit decisions by case content: `get`/`put` a `Fit` for a case's model."""
+    """Fit decisions by case content: `get`/`put` a `Fit` for a case's model (kept in
+    `fit.json`, a `JsonTable`)."""
 
     def __init__(self, root: Path, layout_key: str) -> None:
-        self.path = root / CACHE_DIR / "fit.json"
+        self.table = JsonTable(root / CACHE_DIR / "fit.json", limit=5000)
         self.layout_key = layout_key
-        self.entries: dict[str, list[Any]] = {}
-        self.dirty = False
-        try:
-            self.entries = json.loads(self.path.read_text("utf-8"))
-        except (OSError, ValueError):
-            self.entries = {}
 
     def key(self, spread: m.CaseSpread) -> str:
         digest = hashlib.sha256(toolkit_digest().encode())
@@ -155,7 +156,7 @@ class FitCache:
         return digest.hexdigest()
 
     def get(self, spread: m.CaseSpread) -> m.Fit | None:
-        entry = self.entries.get(self.key(spread))
+        entry = self.table.get(self.key(spread))
         if not entry:
             return None
         step, size, leading, overflow = entry
@@ -164,21 +165,11 @@ class FitCache:
         )
 
     def put(self, spread: m.CaseSpread, fit: m.Fit) -> None:
-        self.entries[self.key(spread)] = [
-            fit.step,
-            fit.body_size,
-            fit.leading,
-            [list(o) for o in fit.overflow],
-        ]
-        self.dirty = True
+        entry = [fit.step, fit.body_size, fit.leading, [list(o) for o in fit.overflow]]
+        self.table.put(self.key(spread), entry)
 
     def save(self) -> None:
-        if not self.dirty:
-            return
-        if len(self.entries) > 5000:  # keep the file small: old decisions are cheap to redo
-            self.entries = dict(list(self.entries.items())[-2000:])
-        with contextlib.suppress(OSError):
-            _write_atomic(self.path, json.dumps(self.entries, ensure_ascii=False).encode("utf-8"))
+        self.table.save()
 
 
 class JsonTable:

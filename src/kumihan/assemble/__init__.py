@@ -18,7 +18,7 @@ from dataclasses import replace
 from kumihan import model as m
 from kumihan.assemble.cases import build_case
 from kumihan.assemble.includes import Includes
-from kumihan.cache import BlobStore, toolkit_digest
+from kumihan.cache import BlobStore, toolkit_digest, value_digest
 from kumihan.diagnostics import Diagnostics, SourceLoc
 from kumihan.layout.spec import Layout, PartSpec
 from kumihan.load.content import Content
@@ -174,7 +174,7 @@ class _Assembler:
         if store is None:
             return build_case(record, self.layout, self.diag, self.exists)
         if self.layout_digest is None:
-            self.layout_digest = hashlib.sha256(pickle.dumps(self.layout)).digest()
+            self.layout_digest = value_digest(self.layout)
         digest = hashlib.sha256(toolkit_digest().encode() + self.layout_digest)
         digest.update(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
         name = f"{digest.hexdigest()}.pickle"

@@ -8,7 +8,6 @@ percentage of n. `chart_png` rasterises the very same drawing at 300 ppi.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import pickle
@@ -17,7 +16,7 @@ from dataclasses import replace
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 
 from kumihan import model as m
-from kumihan.cache import toolkit_digest
+from kumihan.cache import files_digest, value_digest
 from kumihan.render.pdf.context import RenderContext
 from kumihan.render.pdf.images import remembered
 from kumihan.typeset.compose import compose
@@ -133,14 +132,10 @@ def chart_png(
     a tenth of a second a chart, so the result is kept in the picture store, named by
     the chart, its width, the layout, the fonts and the toolkit.
     """
-    digest = hashlib.sha256(toolkit_digest().encode())
+    faces = [face.path for face in ctx.fonts.faces.values()]
+    digest = hashlib.sha256(files_digest(ctx.assets, faces).encode())  # the toolkit too
     digest.update(repr((chart, width, ppi, ctx.variant)).encode())
-    digest.update(_layout_digest(ctx))
-    for face in sorted(ctx.fonts.faces.values(), key=lambda f: f.key):
-        digest.update(f"{face.key}|{face.path}|".encode())
-        with contextlib.suppress(OSError):
-            stat = face.path.stat()
-            digest.update(f"{stat.st_size}|{stat.st_mtime_ns}".encode())
+    digest.update(value_digest(ctx.layout))
     drawn = remembered(
         f"chart-{digest.hexdigest()}.pickle",
         lambda: pickle.dumps(_rasterised(chart, width, ctx, ppi)),
@@ -150,10 +145,6 @@ def chart_png(
         return bytes(png), float(w), float(h)
     except (pickle.PickleError, EOFError, ValueError, TypeError):  # a damaged entry
         return _rasterised(chart, width, ctx, ppi)
-
-
-def _layout_digest(ctx: RenderContext) -> bytes:
-    return hashlib.sha256(pickle.dumps(ctx.layout, protocol=pickle.HIGHEST_PROTOCOL)).digest()
 
 
 def _rasterised(

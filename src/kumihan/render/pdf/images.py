@@ -527,18 +527,15 @@ def prepared(
 def png_bytes(image: Image.Image) -> bytes:
     """The picture as PNG (for Word), kept in the store beside its conversion: encoding
     a page of photos takes longer than the rest of a case's DOCX."""
-    store = _STORE
-    name = f"{image.name()}.png" if isinstance(image, PreparedImage) else None
-    if store is not None and name is not None:
-        found = store.get(name)
-        if found is not None:
-            return found
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    data = buffer.getvalue()
-    if store is not None and name is not None:
-        store.put(name, data)
-    return data
+
+    def encoded() -> bytes:
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        return buffer.getvalue()
+
+    if not isinstance(image, PreparedImage):
+        return encoded()
+    return remembered(f"{image.name()}.png", encoded)
 
 
 def remembered(name: str, make: Callable[[], bytes]) -> bytes:
