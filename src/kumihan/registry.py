@@ -45,11 +45,13 @@ from kumihan.layout.spec import Layout
 from kumihan.load.content import load_content
 from kumihan.pipeline import Prepared, prepare, read_layout
 from kumihan.render.pdf import PdfResult, make_context, render_pdf
+from kumihan.render.pdf.color import remember_colours
 from kumihan.render.pdf.context import PageRecord
 from kumihan.render.pdf.glyphfont import use_subset_store
 from kumihan.render.pdf.images import measuring, remember_inspections, use_store, worker_idle
 from kumihan.render.pdf.measure import PdfMeasurer
 from kumihan.render.pdf.replay import PageStore, use_page_store
+from kumihan.render.pdf.speedups import use_deflate_store
 from kumihan.units import MM
 
 T = TypeVar("T")
@@ -229,6 +231,10 @@ def _build(
     # process is forked, which then checks no picture again)
     inspections = None if fresh else JsonTable(root / CACHE_DIR / "inspected.json")
     remember_inspections(inspections)
+    # flat colours converted for the screen and Word (in the processes forked for them,
+    # which save what they add: `_saving`)
+    colours = None if fresh else JsonTable(root / CACHE_DIR / "colours.json")
+    remember_colours(colours)
     try:
         prepared = prepare_deliverable(
             root,
@@ -243,11 +249,15 @@ def _build(
             result.diagnostics = diagnostics.sorted()
             return result
         with _render_caches(root, replay=not fresh):
-            _render(prepared, root, formats, variants, preflight, result, diagnostics, fresh)
+            _render(
+                prepared, root, formats, variants, preflight, result, diagnostics, fresh, colours
+            )
     finally:
         remember_inspections(None)
-        if inspections is not None:
-            inspections.save()
+        remember_colours(None)
+        for table in (inspections, colours):
+            if table is not None:
+                table.save()
     result.diagnostics = diagnostics.sorted()
     return result
 
@@ -259,6 +269,8 @@ def _render_caches(root: Path, *, replay: bool = True) -> Iterator[None]:
     Without `replay`, every case page is drawn again."""
     use_store(BlobStore(root, "images"))  # converted pictures, kept between builds
     use_subset_store(BlobStore(root, "fonts"))  # embedded font subsets, likewise
+    # streams deflated before (the pages an edit left as they were)
+    use_deflate_store(BlobStore(root, "deflated") if replay else None)
     # case pages drawn in earlier builds: their key names the layouts, the fonts and
     # pictures under assets/ and the toolkit (`files_digest`), and each page its content
     assets = [p for p in sorted((root / "assets").rglob("*")) if p.is_file()]
@@ -269,6 +281,7 @@ def _render_caches(root: Path, *, replay: bool = True) -> Iterator[None]:
     finally:
         use_store(None)
         use_subset_store(None)
+        use_deflate_store(None)
         use_page_store(None)
 
 
@@ -281,9 +294,11 @@ def _render(
     result: DeliverableBuild,
     diagnostics: Diagnostics,
     fresh: bool = False,
+    colours: JsonTable | None = None,
 ) -> None:
     """Render the prepared deliverable's files into `result` (problems to `diagnostics`);
-    `fresh`: the preflight measures and walks everything again (no memo)."""
+    `fresh`: the preflight measures and walks everything again (no memo); `colours`:
+    the colour table the forked processes save their additions to."""
     stem = prepared.layout.output
     want_print = "pdf" in formats and "print" in variants
     want_screen = "pdf" in formats and "screen" in variants
@@ -297,11 +312,16 @@ def _render(
         docx_child: _Forked[bytes] | None = None
         screen_child: _Forked[tuple[bytes, int]] | None = None
         if want_screen and want_print and fork:
-            screen_child = children.enter_context(_Forked(partial(_screen, prepared, root)))
+            screen_child = children.enter_context(
+                _Forked(_saving(partial(_screen, prepared, root), colours))
+            )
         if want_docx and fork:
             pages_to_child = children.enter_context(_Channel())
             docx_child = children.enter_context(
-                _Forked(partial(_docx_beside, prepared, root, pages_to_child), pages_to_child)
+                _Forked(
+                    _saving(partial(_docx_beside, prepared, root, pages_to_child), colours),
+                    pages_to_child,
+                )
             )
         printed: PdfResult | None = None
         if want_print or want_docx:
@@ -346,6 +366,21 @@ def _render(
         if docx is not None:
             assert printed is not None
             result.artifacts.append(Artifact(f"{stem}.docx", "DOCX", printed.pages, docx))
+
+
+def _saving(work: Callable[[], T], table: JsonTable | None) -> Callable[[], T]:
+    """`work`, then `table` saved: for a forked process, whose additions the parent
+    never sees. Processes that save at once each write the whole file (atomically): an
+    entry another one added may be lost, and is added again when next needed."""
+
+    def run() -> T:
+        try:
+            return work()
+        finally:
+            if table is not None:
+                table.save()
+
+    return run
 
 
 def _screen(prepared: Prepared, root: Path) -> tuple[bytes, int]:

@@ -38,10 +38,11 @@ import json
 import math
 import os
 import re
+import struct
 import time
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -2011,22 +2012,29 @@ _IDENTITY_RANGES = [(2, 0, 0xFFFF)]
 _SIMPLE_RANGES = [(1, 0, 0xFF)]
 
 
-def _split(data: bytes, ranges: list[tuple[int, int, int]]) -> Iterator[int]:
+def _split(data: bytes, ranges: list[tuple[int, int, int]]) -> Sequence[int]:
     """Char codes of a shown string, by the font's codespace ranges."""
     if ranges is _SIMPLE_RANGES:
-        yield from data
-        return
+        return data
+    if ranges == _IDENTITY_RANGES:
+        # every two bytes are a code (Identity-H, all our CID fonts): unpacked in C,
+        # as a long report shows a few hundred thousand of them
+        pairs = len(data) // 2
+        codes = struct.unpack(f">{pairs}H", data[: 2 * pairs])
+        return (*codes, data[-1]) if len(data) % 2 else codes
+    out: list[int] = []
     i = 0
     while i < len(data):
         for length, lo, hi in ranges:
             chunk = data[i : i + length]
             if len(chunk) == length and lo <= int.from_bytes(chunk) <= hi:
-                yield int.from_bytes(chunk)
+                out.append(int.from_bytes(chunk))
                 i += length
                 break
         else:
-            yield data[i]
+            out.append(data[i])
             i += 1
+    return out
 
 
 class _GlyphMap:
@@ -2258,7 +2266,9 @@ def _check_glyphs(facts: _Facts, issues: _Issues) -> None:
             )
             continue
         strings = set().union(*by_page.values())
-        codes = {code for s in strings for code in _split(s, glyphs.ranges)}
+        codes: set[int] = set()
+        for shown_string in strings:
+            codes.update(_split(shown_string, glyphs.ranges))
         bad = {code for code in codes if glyphs.bad(code)}
         if not bad:
             continue

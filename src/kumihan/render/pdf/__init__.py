@@ -8,6 +8,10 @@ and page references.
 
 from __future__ import annotations
 
+# first, before reportlab is imported anywhere else: its slow spots made quick
+from kumihan.render.pdf import speedups  # noqa: F401
+
+# isort: split
 import io
 from dataclasses import dataclass
 from datetime import datetime

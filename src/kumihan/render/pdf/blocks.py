@@ -16,6 +16,7 @@ from reportlab.platypus import PageBreak, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
 from kumihan import model as m
+from kumihan.cache import value_digest
 from kumihan.layout.spec import Layout, Style
 from kumihan.render.pdf.charts import chart_drawing
 from kumihan.render.pdf.context import RenderContext
@@ -481,8 +482,9 @@ class FlowableBuilder:
                 label = f"はみ出し：{page.page}ページ目 約{lines}行（約{lines * chars_per_line}字）を削ってください"
             out.append(CaseMarker(self.ctx, block.case_id, page.page))
             # the page's drawing depends on its model, the case's fit and the label alone
-            # (layout, fonts, pictures and code are in the page store's own key)
-            key = repr((block.case_id, page, block.fit, label))
+            # (layout, fonts, pictures and code are in the page store's own key); hashed
+            # by pickle, which is many times quicker than the dataclasses' repr
+            key = value_digest((block.case_id, page, block.fit, label)).hex()
             out.append(
                 FixedPage(
                     partial(fitted.blocks, page.blocks),
