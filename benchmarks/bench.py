@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import shutil
@@ -85,7 +86,12 @@ class Row:
 
 def build(project: Path, args: Sequence[str], out: Path) -> Run:
     """`python build.py ARGS --out OUT --quiet` in `project`: wall time and peak RSS."""
-    command = [sys.executable, str(REPO / "build.py"), *args, "--out", str(out), "--quiet"]
+    return command(project, [*args, "--out", str(out), "--quiet"])
+
+
+def command(project: Path, args: Sequence[str]) -> Run:
+    """`python build.py ARGS` in `project`: wall time, peak RSS, exit code and output."""
+    command = [sys.executable, str(REPO / "build.py"), *args]
     # Python as an editor runs it: compiled modules cached in __pycache__ (a sandbox
     # or CI image may switch that off, which would time compiling the toolkit anew)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -149,6 +155,22 @@ def watch_rebuild(project: Path, case: Path, out: Path, repeat: int) -> Run:
     except (IndexError, ValueError):
         seconds = float("nan")
     return checked(Run(seconds, usage.ru_maxrss / 1024, code, output), "watch rebuild")
+
+
+def diff_row(corpus: str, project: Path, out: Path, pictures: Path) -> Row:
+    """`build.py diff` right after the one-case rebuild: its time, and how many of the
+    casebook's pages it lists as changed (the edited case's, and no other)."""
+    run = checked(
+        command(project, ["diff", "--build-dir", str(out), "--out", str(pictures), "--json"]),
+        f"{corpus} diff",
+    )
+    report = json.loads(run.output)
+    changed = {
+        book["name"]: len(book["changed"]) + len(book["added"]) + len(book["removed"])
+        for book in report["deliverables"]
+    }
+    shown = changed.get(STEMS["casebook"], 0)
+    return Row(corpus, f"1事例編集後の diff（事例集で変更 {shown} ページ）", "diff", None, run)
 
 
 def cold(project: Path) -> None:
@@ -220,6 +242,8 @@ def measure(corpus: str, project: Path, scratch: Path, repeat: int = 1) -> list[
         runs.append(checked(build(project, ["casebook"], out), f"{corpus} one-case rebuild"))
     run = min(runs, key=lambda r: r.seconds)
     rows.append(Row(corpus, f"1事例編集後（{case.stem}）", "事例集のみ", None, run))
+    print(f"[{corpus}] 1事例編集後の diff…", flush=True)
+    rows.append(diff_row(corpus, project, out, scratch / f"{corpus}-diff"))
     print(f"[{corpus}] watch 中の再ビルド…", flush=True)
     run = watch_rebuild(project, case, out, repeat)
     rows.append(Row(corpus, f"1事例編集後（{case.stem}）、watch 中", "事例集のみ", None, run))

@@ -6,9 +6,10 @@ Takes finished PDFs (ours or anyone's); gives Pillow images and plain data:
   the TrimBox when the page has one, so a print PDF's bleed and トンボ are not shown.
 - `page_labels(path)`: the printed page numbers (/PageLabels, read by pikepdf).
 - `compare_pdfs(before, after, ...)`: a `Comparison` listing the changed, added and
-  removed pages. Our builds are deterministic, so an unchanged page renders
-  pixel-identically; any differing pixel marks a page changed unless a threshold
-  (a fraction of the page's pixels) says otherwise.
+  removed pages. Pages that draw the same things by value (`kumihan.verify.fingerprint`)
+  are unchanged and not rendered; the others are rendered, and any differing pixel
+  marks a page changed unless a threshold (a fraction of the page's pixels) says
+  otherwise.
 - `highlight`, `contact_sheet`, `side_by_side`: images for people to look at.
 
 Nothing here writes files or prints; the editor commands (`kumihan.editor`) do.
@@ -24,6 +25,8 @@ from pathlib import Path
 import pikepdf
 import pypdfium2 as pdfium
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
+
+from kumihan.verify.fingerprint import page_fingerprints
 
 POINTS_PER_INCH = 72.0
 FONT_DIR = Path(__file__).resolve().parents[3] / "assets" / "fonts"
@@ -200,7 +203,8 @@ def compare_pdfs(
     which removed.
 
     Pages are paired by position: page n with page n. A page counts as changed when
-    more than `threshold` of its pixels differ (0: any pixel).
+    more than `threshold` of its pixels differ (0: any pixel). Pages that draw the same
+    things (`page_fingerprints`) are not rendered: they are unchanged.
     """
     result = Comparison(
         before,
@@ -216,9 +220,17 @@ def compare_pdfs(
     if _same_file(before, after):
         result.identical_files = True
         return result
-    old = render_pages(before, scale=scale, trim=trim, pages=range(common))
-    new = render_pages(after, scale=scale, trim=trim, pages=range(common), progress=progress)
-    for index, (a, b) in enumerate(zip(old, new, strict=True)):
+    # a page that draws the same things as before looks the same: only the others are
+    # rendered (after one edit, a few pages of hundreds)
+    old_prints, new_prints = page_fingerprints(before), page_fingerprints(after)
+    suspect = [
+        index
+        for index in range(common)
+        if old_prints[index] is None or old_prints[index] != new_prints[index]
+    ]
+    old = render_pages(before, scale=scale, trim=trim, pages=suspect)
+    new = render_pages(after, scale=scale, trim=trim, pages=suspect, progress=progress)
+    for index, a, b in zip(suspect, old, new, strict=True):
         if image_digest(a) == image_digest(b):
             continue
         fraction = changed_fraction(a, b)

@@ -1,0 +1,148 @@
+"""A digest of what each PDF page draws, by value: pages with one digest look the same.
+
+`page_fingerprints(path)` reads a PDF with pikepdf and gives, per page, a SHA-256 of
+everything rendering the page reads — its boxes and rotation, its content streams,
+its resources (fonts with their programs, pictures, forms, colour spaces …) and what
+its annotations show — with object numbers left out, so the same page in two builds
+hashes the same although the objects were numbered anew. Streams are hashed by their
+raw (still compressed) bytes, so nothing is decoded; different bytes that decode
+alike only count as different, which costs a rendering, never a missed change.
+
+`compare_pdfs` renders only the pages whose digests differ: after an edit to one
+case, two of a casebook's 186 pages instead of all of them.
+
+A page whose digest cannot be made (a reference cycle, a broken object) gets None
+and is always rendered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+from pikepdf import Array, Dictionary, Stream
+
+# what a page's rendering reads from the page object itself (/Parent is followed
+# only for inherited attributes; /Annots are read by what they show)
+_PAGE_KEYS = ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/Rotate", "/UserUnit", "/Group")
+_INHERITED = frozenset({"/MediaBox", "/CropBox", "/Rotate", "/Resources"})
+# what an annotation shows: its appearance, where, and whether it is hidden
+_ANNOTATION_KEYS = ("/Subtype", "/Rect", "/F", "/AP", "/AS", "/C", "/Border", "/BS")
+# links out of a resource that are not part of what it draws
+_BACK_LINKS = frozenset({"/Parent", "/P"})
+_MAX_DEPTH = 64
+
+
+class _Unkeyable(Exception):
+    """A page whose digest cannot be made: it is rendered."""
+
+
+def page_fingerprints(path: Path) -> list[str | None]:
+    """The digest of each page of the PDF at `path`, in order (None: not made)."""
+    with pikepdf.open(path) as pdf:
+        hasher = _Hasher()
+        return [hasher.page(page.obj) for page in pdf.pages]
+
+
+class _Hasher:
+    """Digests by value; each indirect object is hashed once per document."""
+
+    def __init__(self) -> None:
+        self.done: dict[tuple[int, int], bytes] = {}
+        self.open: set[tuple[int, int]] = set()
+
+    def page(self, page: Dictionary) -> str | None:
+        out = hashlib.sha256(b"kumihan-page 1")
+        try:
+            for name in (*_PAGE_KEYS, "/Resources"):
+                self._tagged(out, name, _inherited(page, name))
+            contents = page.get("/Contents")
+            self._tagged(out, "/Contents", contents)
+            self._annotations(out, page.get("/Annots"))
+        except (_Unkeyable, pikepdf.PdfError, RecursionError, ValueError, TypeError):
+            return None
+        return out.hexdigest()
+
+    def _tagged(self, out: Any, name: str, value: Any) -> None:
+        _feed(out, b"k", name.encode())
+        if value is None:
+            out.update(b"-")
+        else:
+            out.update(self._digest(value, 0))
+
+    def _annotations(self, out: Any, annots: Any) -> None:
+        if not isinstance(annots, Array):
+            out.update(b"N")
+            return
+        out.update(b"N%d:" % len(annots))
+        for annot in annots:
+            if not isinstance(annot, Dictionary):
+                out.update(b"x")
+                continue
+            for name in _ANNOTATION_KEYS:
+                self._tagged(out, name, annot.get(name))
+
+    def _digest(self, obj: Any, depth: int) -> bytes:
+        """An object's digest; indirect ones remembered by object number."""
+        if depth > _MAX_DEPTH:
+            raise _Unkeyable("nested too deeply")
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+            og = obj.objgen
+            found = self.done.get(og)
+            if found is not None:
+                return found
+            if og in self.open:
+                raise _Unkeyable("reference cycle")
+            self.open.add(og)
+            try:
+                found = self.done[og] = self._value(obj, depth)
+            finally:
+                self.open.discard(og)
+            return found
+        return self._value(obj, depth)
+
+    def _value(self, obj: Any, depth: int) -> bytes:
+        out = hashlib.sha256()
+        if isinstance(obj, Stream):
+            out.update(b"S")
+            self._entries(out, obj.stream_dict, depth)
+            _feed(out, b"b", bytes(obj.get_raw_stream_buffer()))
+        elif isinstance(obj, Dictionary):
+            out.update(b"D")
+            self._entries(out, obj, depth)
+        elif isinstance(obj, Array):
+            out.update(b"A%d:" % len(obj))
+            for item in obj:
+                out.update(self._digest(item, depth + 1))
+        elif isinstance(obj, pikepdf.Object):
+            _feed(out, b"s", obj.unparse())  # names, strings, null
+        else:
+            _feed(out, b"p", repr(obj).encode())  # int, Decimal, bool
+        return out.digest()
+
+    def _entries(self, out: Any, obj: Any, depth: int) -> None:
+        for name in sorted(obj.keys()):
+            if name in _BACK_LINKS:
+                continue
+            _feed(out, b"k", name.encode())
+            out.update(self._digest(obj[name], depth + 1))
+
+
+def _inherited(page: Dictionary, name: str) -> Any:
+    """An attribute of the page, or (for the inheritable ones) of its nearest ancestor."""
+    node: Any = page
+    for _ in range(_MAX_DEPTH):
+        if name in node:
+            return node[name]
+        if name not in _INHERITED or "/Parent" not in node:
+            return None
+        node = node["/Parent"]
+    raise _Unkeyable("page tree nested too deeply")
+
+
+def _feed(out: Any, tag: bytes, data: bytes) -> None:
+    """Tagged, length-prefixed bytes: no two different sequences feed the same."""
+    out.update(b"%s%d:" % (tag, len(data)))
+    out.update(data)
