@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from kumihan.cache import JsonTable
 from kumihan.render.pdf.color import (
     cmyk_to_rgb,
     image_for_print,
@@ -95,3 +99,44 @@ def test_unusable_embedded_profile_falls_back_to_srgb() -> None:
     plain = image_for_print(img).getpixel((0, 0))
     img.info["icc_profile"] = b"not a profile"
     assert image_for_print(img).getpixel((0, 0)) == plain
+
+
+def test_converted_colours_are_remembered_across_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A colour once converted is read from the table by the next build's processes, which
+    then build no ICC transform; the table is keyed by the profile's size and time."""
+    from kumihan.render.pdf import color
+
+    table_path = tmp_path / "colours.json"
+    profile = tmp_path / "press.icc"
+    profile.write_bytes(color.DEFAULT_PROFILE.read_bytes())
+    fresh = cmyk_to_rgb(0.6, 0.1, 0.0, 0.2, profile)
+
+    color._cmyk8_to_rgb.cache_clear()
+    table = JsonTable(table_path)
+    color.remember_colours(table)
+    try:
+        assert cmyk_to_rgb(0.6, 0.1, 0.0, 0.2, profile) == fresh
+    finally:
+        color.remember_colours(None)
+    table.save()
+
+    # the next process: nothing in memory, and no transform may be built
+    color._cmyk8_to_rgb.cache_clear()
+
+    def no_transform(*args: object) -> None:
+        raise AssertionError("a transform was built for a remembered colour")
+
+    monkeypatch.setattr(color, "_transform", no_transform)
+    color.remember_colours(JsonTable(table_path))
+    try:
+        assert cmyk_to_rgb(0.6, 0.1, 0.0, 0.2, profile) == fresh
+        # a changed profile is another key: converted again
+        profile.write_bytes(profile.read_bytes() + b"\0")
+        color._cmyk8_to_rgb.cache_clear()
+        with pytest.raises(AssertionError, match="transform was built"):
+            cmyk_to_rgb(0.6, 0.1, 0.0, 0.2, profile)
+    finally:
+        color.remember_colours(None)
+        color._cmyk8_to_rgb.cache_clear()
