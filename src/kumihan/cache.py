@@ -19,7 +19,8 @@ Kinds of cache, all under `<project>/.kumihan-cache/` (safe to delete at any tim
 - **pages**: case pages as drawn (`kumihan.render.pdf.replay`); **ink.json**: the
   preflight's measured image inks; **inspected.json**: each picture's size and mode,
   by its path, size and time (`JsonTable`), so a rebuild does not decode unchanged
-  pictures to check them.
+  pictures to check them; **hashes.json**: each input file's hash, by its path, size,
+  times and inode (`file_digest`), so unchanged fonts and pictures are not read again.
 
 Entries are written atomically; a damaged or unreadable entry is treated as a miss.
 """
@@ -32,6 +33,7 @@ import json
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -69,20 +71,54 @@ def files_digest(root: Path, paths: Iterable[Path], extra: str = "") -> str:
         name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         digest.update(name.encode() + b"\0")
         try:
-            stat = path.stat()
-            digest.update(_file_hash(path, stat.st_size, stat.st_mtime_ns))
+            digest.update(file_digest(path))
         except OSError:
             digest.update(b"<absent>")
         digest.update(b"\0")
     return digest.hexdigest()
 
 
+_HASHES: JsonTable | None = None
+# a file changed this recently may change again within the clock's tick, unseen by its
+# times: its hash is not remembered (as git treats a "racily clean" file)
+_SETTLED_NS = 2_000_000_000
+
+
+def remember_file_hashes(table: JsonTable | None) -> None:
+    """Keep the hashes `file_digest` makes in `table` across builds (None: in this process
+    only), so an unchanged font or picture is not read and hashed by every build."""
+    global _HASHES
+    _HASHES = table
+
+
+def file_digest(path: Path) -> bytes:
+    """SHA-256 of a file's bytes (OSError if it cannot be read). Computed once per process
+    for each size, modification and change time and inode (a build keys several caches
+    by the same fonts and pictures), and taken from the remembered table when all four
+    are the ones it was hashed with."""
+    stat = path.stat()
+    return _file_hash(path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def forget_file_hashes() -> None:
+    """Forget the hashes held in memory (tests, as a new process would)."""
+    _file_hash.cache_clear()
+
+
 @lru_cache(maxsize=4096)
-def _file_hash(path: Path, size: int, mtime_ns: int) -> bytes:
-    """A file's bytes hashed once per process (a build keys several caches by the same
-    fonts and pictures); size and time are in the key, so an edited file is read again."""
-    del size, mtime_ns
-    return hashlib.sha256(path.read_bytes()).digest()
+def _file_hash(path: Path, size: int, mtime_ns: int, ctime_ns: int, inode: int) -> bytes:
+    table = _HASHES
+    stamp = [size, mtime_ns, ctime_ns, inode]
+    name = str(path)
+    if table is not None:
+        found = table.get(name)
+        if isinstance(found, list) and found[:4] == stamp and isinstance(found[-1], str):
+            with contextlib.suppress(ValueError):
+                return bytes.fromhex(found[-1])
+    digest = hashlib.sha256(path.read_bytes()).digest()
+    if table is not None and time.time_ns() - max(mtime_ns, ctime_ns) > _SETTLED_NS:
+        table.put(name, [*stamp, digest.hex()])
+    return digest
 
 
 def _write_atomic(path: Path, *chunks: bytes) -> None:

@@ -39,6 +39,7 @@ from kumihan.cache import (
     FitCache,
     JsonTable,
     files_digest,
+    remember_file_hashes,
 )
 from kumihan.diagnostics import Diagnostic, Diagnostics, Severity, SourceLoc
 from kumihan.layout.spec import Layout
@@ -188,29 +189,37 @@ def build_deliverable(
     everything is read, laid out, drawn and preflighted again (converted pictures, charts
     and font subsets, which are named by their own bytes, are still taken from the cache).
     """
-    cache = DeliverableCache(root)
-    options = repr((formats, variants, strict, preflight, os.environ.get("SOURCE_DATE_EPOCH", "")))
-    memo = ContentMemo(root) if use_cache else None
-    layout_read = _read_layout(root, deliverable, memo)
-    key = files_digest(root, _inputs(root, layout_read[0]), options)
-    cached = cache.get(deliverable, key) if use_cache else None
-    if isinstance(cached, DeliverableBuild):
-        cached.from_cache = True
-        return cached
-    result = _build(
-        root,
-        deliverable,
-        formats,
-        variants,
-        strict=strict,
-        preflight=preflight,
-        layout_read=layout_read,
-        memo=memo,
-        fresh=not use_cache,
-    )
-    if not any(d.severity is Severity.ERROR for d in result.diagnostics) and result.artifacts:
-        cache.put(deliverable, key, result)
-    return result
+    # input files' hashes as earlier builds made them (fonts and pictures are megabytes)
+    hashes = JsonTable(root / CACHE_DIR / "hashes.json") if use_cache else None
+    remember_file_hashes(hashes)
+    try:
+        cache = DeliverableCache(root)
+        options = (formats, variants, strict, preflight, os.environ.get("SOURCE_DATE_EPOCH", ""))
+        memo = ContentMemo(root) if use_cache else None
+        layout_read = _read_layout(root, deliverable, memo)
+        key = files_digest(root, _inputs(root, layout_read[0]), repr(options))
+        cached = cache.get(deliverable, key) if use_cache else None
+        if isinstance(cached, DeliverableBuild):
+            cached.from_cache = True
+            return cached
+        result = _build(
+            root,
+            deliverable,
+            formats,
+            variants,
+            strict=strict,
+            preflight=preflight,
+            layout_read=layout_read,
+            memo=memo,
+            fresh=not use_cache,
+        )
+        if not any(d.severity is Severity.ERROR for d in result.diagnostics) and result.artifacts:
+            cache.put(deliverable, key, result)
+        return result
+    finally:
+        remember_file_hashes(None)
+        if hashes is not None:
+            hashes.save()
 
 
 def _build(

@@ -29,7 +29,9 @@ def test_the_same_page_hashes_the_same_under_other_object_numbers(tmp_path: Path
 def test_a_changed_drawing_or_box_changes_the_fingerprint(tmp_path: Path) -> None:
     before = page_fingerprints(pdf(tmp_path / "a.pdf", PAGES))
     text = page_fingerprints(pdf(tmp_path / "b.pdf", [PAGES[0], Page(COLOURS[1], "TWO"), PAGES[2]]))
-    dot = page_fingerprints(pdf(tmp_path / "c.pdf", [*PAGES[:2], Page(COLOURS[2], "three", (9, 9))]))
+    dot = page_fingerprints(
+        pdf(tmp_path / "c.pdf", [*PAGES[:2], Page(COLOURS[2], "three", (9, 9))])
+    )
     trimmed = page_fingerprints(pdf(tmp_path / "d.pdf", PAGES, bleed=True))
 
     assert [a == b for a, b in zip(before, text, strict=True)] == [True, False, True]

@@ -45,7 +45,7 @@ from typing import Any
 
 from PIL import Image
 
-from kumihan.cache import BlobStore, JsonTable, toolkit_digest
+from kumihan.cache import BlobStore, JsonTable, file_digest, forget_file_hashes, toolkit_digest
 from kumihan.render.pdf.color import (
     image_for_print,
     is_gray_mode,
@@ -210,17 +210,11 @@ def use_store(store: BlobStore | None) -> None:
     _STORE = store
 
 
-@lru_cache(maxsize=1024)
-def _file_digest(path: Path, stamp: tuple[int, int]) -> bytes:
-    del stamp  # part of the cache key only
-    return hashlib.sha256(path.read_bytes()).digest()
-
-
 def _store_name(key: _Key) -> str | None:
     try:
         digest = hashlib.sha256(toolkit_digest().encode())
-        digest.update(_file_digest(key.path, key.stamp))
-        digest.update(_file_digest(key.profile, _stamp(key.profile)))
+        digest.update(file_digest(key.path))
+        digest.update(file_digest(key.profile))
     except (OSError, ImageProblem):
         return None
     digest.update(repr((key.variant, key.size)).encode())
@@ -559,5 +553,5 @@ def worker_idle() -> bool:
 def clear_caches() -> None:
     """Forget every inspection and conversion held in memory (tests; a long-running editor)."""
     _inspect.cache_clear()
-    _file_digest.cache_clear()
+    forget_file_hashes()
     _CONVERTER.clear()
