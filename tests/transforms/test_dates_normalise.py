@@ -6,6 +6,8 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kumihan import model as m
 from kumihan.diagnostics import Diagnostics
@@ -180,3 +182,51 @@ def test_no_rules_means_no_change_and_no_notes():
     rules = Normalise(fullwidth_ascii=False, wave_dash="", halfwidth_kana=False)
     assert normalise_document(doc, rules, diagnostics) == doc
     assert not diagnostics
+
+
+def _per_character(text: str, rules: Normalise, counts: Counter[str]) -> str:
+    """The rules as defined, one character at a time (what `normalise_text` must equal)."""
+    import unicodedata
+
+    out = text
+    if rules.halfwidth_kana:
+        kana = [c for c in out if "\uff61" <= c <= "\uff9f"]
+        if kana:
+            counts["半角カナ→全角"] += len(kana)
+            out = unicodedata.normalize(
+                "NFC",
+                "".join(
+                    unicodedata.normalize("NFKC", c) if "\uff61" <= c <= "\uff9f" else c
+                    for c in out
+                ),
+            )
+    if rules.fullwidth_ascii:
+        half = "".join(
+            chr(ord(c) - 0xFEE0)
+            if ("Ａ" <= c <= "Ｚ" or "ａ" <= c <= "ｚ" or "０" <= c <= "９")
+            else c
+            for c in out
+        )
+        counts["全角英数→半角"] += sum(1 for a, b in zip(out, half, strict=True) if a != b)
+        out = half
+    if rules.wave_dash in ("〜", "～"):
+        other = "～" if rules.wave_dash == "〜" else "〜"
+        counts[f"{other}→{rules.wave_dash}"] += out.count(other)
+        out = out.replace(other, rules.wave_dash)
+    return out
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ＡＺａｚ０９Ａ１ｶﾞﾊﾟｰﾞﾟ｡｢ｧabc〜～！（）漢かな　 \n")),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from(["", "〜", "～"]),
+)
+@settings(max_examples=300, deadline=None)
+def test_normalise_text_equals_the_per_character_rules(
+    text: str, kana: bool, ascii_: bool, wave: str
+) -> None:
+    rules = Normalise(halfwidth_kana=kana, fullwidth_ascii=ascii_, wave_dash=wave)
+    fast, slow = Counter[str](), Counter[str]()
+    assert normalise_text(text, rules, fast) == _per_character(text, rules, slow)
+    assert +fast == +slow

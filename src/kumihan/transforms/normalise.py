@@ -8,6 +8,7 @@ saying how many characters changed.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import replace
@@ -20,26 +21,25 @@ from kumihan.transforms.walk import map_block_inlines, map_document, map_inlines
 WAVES = ("〜", "～")
 
 
-def _fullwidth_ascii(char: str) -> str:
-    # Ａ–Ｚ ａ–ｚ ０–９ only: full-width punctuation (（）、！) is Japanese typography, kept
-    if "Ａ" <= char <= "Ｚ" or "ａ" <= char <= "ｚ" or "０" <= char <= "９":
-        return chr(ord(char) - 0xFEE0)
-    return char
+# Ａ–Ｚ ａ–ｚ ０–９ only: full-width punctuation (（）、！) is Japanese typography, kept
+_FULLWIDTH_ASCII = re.compile("[Ａ-Ｚａ-ｚ０-９]")
+_TO_HALFWIDTH = {code: code - 0xFEE0 for code in range(ord("！"), ord("～") + 1)}
+_HALFWIDTH_KANA = re.compile("[\uff61-\uff9f]")
 
 
 def normalise_text(text: str, rules: Normalise, counts: Counter[str]) -> str:
+    """`text` with the layout's rules applied; what changed counted into `counts`.
+    (The searches are regular expressions: a long report has a few hundred thousand
+    characters, most of which need nothing.)"""
     out = text
-    if rules.halfwidth_kana and any("\uff61" <= c <= "\uff9f" for c in out):
-        converted = "".join(
-            unicodedata.normalize("NFKC", c) if "\uff61" <= c <= "\uff9f" else c for c in out
-        )
+    if rules.halfwidth_kana and _HALFWIDTH_KANA.search(out):
         # NFKC composes ｶﾞ → ガ, so count by the input characters
-        counts["半角カナ→全角"] += sum(1 for c in out if "\uff61" <= c <= "\uff9f")
+        counts["半角カナ→全角"] += len(_HALFWIDTH_KANA.findall(out))
+        converted = _HALFWIDTH_KANA.sub(lambda k: unicodedata.normalize("NFKC", k[0]), out)
         out = unicodedata.normalize("NFC", converted)
-    if rules.fullwidth_ascii:
-        converted = "".join(_fullwidth_ascii(c) for c in out)
-        counts["全角英数→半角"] += sum(1 for a, b in zip(out, converted, strict=True) if a != b)
-        out = converted
+    if rules.fullwidth_ascii and _FULLWIDTH_ASCII.search(out):
+        counts["全角英数→半角"] += len(_FULLWIDTH_ASCII.findall(out))
+        out = _FULLWIDTH_ASCII.sub(lambda c: c[0].translate(_TO_HALFWIDTH), out)
     if rules.wave_dash in WAVES:
         other = WAVES[1] if rules.wave_dash == WAVES[0] else WAVES[0]
         counts[f"{other}→{rules.wave_dash}"] += out.count(other)

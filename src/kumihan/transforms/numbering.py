@@ -14,7 +14,7 @@ from kumihan import model as m
 from kumihan.diagnostics import Diagnostics
 from kumihan.layout.spec import Layout
 from kumihan.transforms.numbers import render_number
-from kumihan.transforms.walk import BlockFn, map_document, map_inlines
+from kumihan.transforms.walk import BlockFn, H, kept_if_same, map_document, map_inlines
 
 
 class _Counter:
@@ -90,40 +90,38 @@ def number_document(doc: m.Document, layout: Layout, diagnostics: Diagnostics) -
         return block
 
     # map_document is children-first; counters must follow reading order (pre-order).
-    parts = []
-    for part in doc.parts:
-        blocks = tuple(_preorder(b, visit) for b in part.blocks)
-        parts.append(replace(part, blocks=blocks))
-    doc = replace(doc, parts=tuple(parts))
+    parts = kept_if_same(tuple(_holding(part, visit) for part in doc.parts), doc.parts)
+    doc = doc if parts is doc.parts else replace(doc, parts=parts)
     return _number_footnotes(doc, diagnostics)
 
 
 def _preorder(block: m.Block, visit: BlockFn) -> m.Block:
-    """Apply `visit` to a block before its children (reading order for counters)."""
+    """Apply `visit` to a block before its children (reading order for counters); a
+    subtree `visit` left as it was is kept, not copied (as `map_document` keeps it)."""
     block = visit(block)
     if isinstance(block, m.Box | m.Quote):
-        return replace(block, blocks=tuple(_preorder(b, visit) for b in block.blocks))
+        return _holding(block, visit)
     if isinstance(block, m.ListBlock):
-        items = tuple(
-            replace(i, blocks=tuple(_preorder(b, visit) for b in i.blocks)) for i in block.items
-        )
-        return replace(block, items=items)
+        items = kept_if_same(tuple(_holding(i, visit) for i in block.items), block.items)
+        return block if items is block.items else replace(block, items=items)
     if isinstance(block, m.Table):
-        rows = tuple(
-            m.TableRow(
-                tuple(
-                    replace(c, blocks=tuple(_preorder(b, visit) for b in c.blocks)) for c in r.cells
-                )
-            )
-            for r in block.rows
-        )
-        return replace(block, rows=rows)
+        rows = kept_if_same(tuple(_row(r, visit) for r in block.rows), block.rows)
+        return block if rows is block.rows else replace(block, rows=rows)
     if isinstance(block, m.CaseSpread):
-        pages = tuple(
-            replace(p, blocks=tuple(_preorder(b, visit) for b in p.blocks)) for p in block.pages
-        )
-        return replace(block, pages=pages)  # type: ignore[arg-type]
+        pages = kept_if_same(tuple(_holding(p, visit) for p in block.pages), block.pages)
+        return block if pages is block.pages else replace(block, pages=pages)  # type: ignore[arg-type]
     return block
+
+
+def _holding(holder: H, visit: BlockFn) -> H:
+    """A part, box, quote, list item, cell or case page with its blocks in pre-order."""
+    blocks = kept_if_same(tuple(_preorder(b, visit) for b in holder.blocks), holder.blocks)
+    return holder if blocks is holder.blocks else replace(holder, blocks=blocks)
+
+
+def _row(row: m.TableRow, visit: BlockFn) -> m.TableRow:
+    cells = kept_if_same(tuple(_holding(c, visit) for c in row.cells), row.cells)
+    return row if cells is row.cells else m.TableRow(cells)
 
 
 def _number_footnotes(doc: m.Document, diagnostics: Diagnostics) -> m.Document:

@@ -18,7 +18,7 @@ T = TypeVar("T")
 H = TypeVar("H", bound=Any)  # anything with a `blocks` tuple
 
 
-def _same(new: tuple[T, ...], old: tuple[T, ...]) -> tuple[T, ...]:
+def kept_if_same(new: tuple[T, ...], old: tuple[T, ...]) -> tuple[T, ...]:
     """`old` when `new` holds the very same objects: an unchanged subtree is kept, not
     copied (the model is immutable), so a transform that changes a few blocks of a
     long document rebuilds only their ancestors."""
@@ -28,7 +28,7 @@ def _same(new: tuple[T, ...], old: tuple[T, ...]) -> tuple[T, ...]:
 
 
 def _blocks(blocks: tuple[m.Block, ...], fn: BlockFn) -> tuple[m.Block, ...]:
-    return _same(tuple(map_block(b, fn) for b in blocks), blocks)
+    return kept_if_same(tuple(map_block(b, fn) for b in blocks), blocks)
 
 
 def _with_blocks(holder: H, fn: BlockFn) -> H:
@@ -41,22 +41,22 @@ def _children(block: m.Block, fn: BlockFn) -> m.Block:
     if isinstance(block, m.Box | m.Quote):
         return _with_blocks(block, fn)
     if isinstance(block, m.ListBlock):
-        items = _same(tuple(_with_blocks(i, fn) for i in block.items), block.items)
+        items = kept_if_same(tuple(_with_blocks(i, fn) for i in block.items), block.items)
         return block if items is block.items else replace(block, items=items)
     if isinstance(block, m.Table):
-        rows = _same(tuple(_row(row, fn) for row in block.rows), block.rows)
+        rows = kept_if_same(tuple(_row(row, fn) for row in block.rows), block.rows)
         return block if rows is block.rows else replace(block, rows=rows)
     if isinstance(block, m.CaseSpread):
-        pages = _same(tuple(_with_blocks(p, fn) for p in block.pages), block.pages)
+        pages = kept_if_same(tuple(_with_blocks(p, fn) for p in block.pages), block.pages)
         return block if pages is block.pages else replace(block, pages=pages)  # type: ignore[arg-type]
     if isinstance(block, m.Notes):
-        notes = _same(tuple(_with_blocks(n, fn) for n in block.items), block.items)
+        notes = kept_if_same(tuple(_with_blocks(n, fn) for n in block.items), block.items)
         return block if notes is block.items else replace(block, items=notes)
     return block
 
 
 def _row(row: m.TableRow, fn: BlockFn) -> m.TableRow:
-    cells = _same(tuple(_with_blocks(c, fn) for c in row.cells), row.cells)
+    cells = kept_if_same(tuple(_with_blocks(c, fn) for c in row.cells), row.cells)
     return row if cells is row.cells else m.TableRow(cells)
 
 
@@ -65,7 +65,7 @@ def map_block(block: m.Block, fn: BlockFn) -> m.Block:
 
 
 def map_document(doc: m.Document, fn: BlockFn) -> m.Document:
-    parts = _same(tuple(_with_blocks(p, fn) for p in doc.parts), doc.parts)
+    parts = kept_if_same(tuple(_with_blocks(p, fn) for p in doc.parts), doc.parts)
     return doc if parts is doc.parts else replace(doc, parts=parts)
 
 
@@ -108,7 +108,7 @@ def map_inlines(inlines: m.Inlines, fn: InlineFn) -> m.Inlines:
             if children is not node.children:
                 node = replace(node, children=children)
         out.append(fn(node))
-    return _same(tuple(out), inlines)
+    return kept_if_same(tuple(out), inlines)
 
 
 def map_block_inlines(block: m.Block, fn: InlineFn) -> m.Block:

@@ -47,13 +47,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pikepdf
-from fontTools import agl
-from fontTools.ttLib import TTFont
 from pikepdf import Array, Dictionary, Name, Pdf, Stream
 from PIL import Image, ImageMath
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 Status = Literal["PASS", "WARN", "FAIL"]
 Profile = Literal["print", "screen"]
@@ -2083,6 +2084,8 @@ class _GlyphMap:
         self._lookup = lambda code: "/" + names.get(code, ".notdef") in known
 
     def _setup_truetype(self, stream: Stream) -> None:
+        from fontTools.ttLib import TTFont
+
         tt = TTFont(io.BytesIO(stream.read_bytes()), lazy=True)
         count = int(tt["maxp"].numGlyphs)
         gid = _truetype_simple_map(self.font, tt)
@@ -2125,7 +2128,7 @@ class _GlyphMap:
 
     def _cid_to_gid(self, desc: Dictionary, key: str, stream: Stream) -> Callable[[int], int]:
         if key == "/FontFile2":
-            count = int(TTFont(io.BytesIO(stream.read_bytes()), lazy=True)["maxp"].numGlyphs)
+            count = _glyph_count(stream.read_bytes())
             mapping = desc.get("/CIDToGIDMap")
             if isinstance(mapping, Stream):
                 table = mapping.read_bytes()
@@ -2151,8 +2154,25 @@ class _GlyphMap:
         return lambda cid: cid if cid < len(glyphs) else 0
 
 
+def _glyph_count(data: bytes) -> int:
+    """numGlyphs of a TrueType program, read from its maxp table by the table directory
+    (the usual case, a CID font of ours, needs nothing else: fontTools takes 30 ms to
+    import on the one-case rebuild's critical path); fontTools reads anything else."""
+    if data[:4] in (b"\0\1\0\0", b"true"):
+        with contextlib.suppress(struct.error):
+            (tables,) = struct.unpack_from(">H", data, 4)
+            for index in range(tables):
+                tag, _sum, offset, _length = struct.unpack_from(">4sIII", data, 12 + 16 * index)
+                if tag == b"maxp":
+                    return int(struct.unpack_from(">H", data, offset + 4)[0])
+    from fontTools.ttLib import TTFont
+
+    return int(TTFont(io.BytesIO(data), lazy=True)["maxp"].numGlyphs)
+
+
 def _cff(stream: Stream) -> Any:
     from fontTools.cffLib import CFFFontSet
+    from fontTools.ttLib import TTFont
 
     subtype = stream.get("/Subtype")
     data = stream.read_bytes()
@@ -2168,6 +2188,7 @@ def _cff(stream: Stream) -> Any:
 
 @lru_cache(maxsize=8)
 def _base_encoding(name: str) -> dict[int, str]:
+    from fontTools import agl
     from fontTools.encodings.MacRoman import MacRoman
     from fontTools.encodings.StandardEncoding import StandardEncoding
 
@@ -2211,6 +2232,8 @@ def _truetype_simple_map(font: Dictionary, tt: TTFont) -> Callable[[int], int]:
     reportlab's subsets are symbolic, without /Encoding, with a (1,0) cmap whose
     codes are the subset positions 0–255; that is the (1,0) branch below.
     """
+    from fontTools import agl
+
     cmap = tt.get("cmap")
     order = tt.getGlyphOrder()
     index = {name: i for i, name in enumerate(order)}

@@ -59,6 +59,9 @@ def set_core_properties(
     core.modified = stamp
 
 
+_COMPRESSED_ALREADY = (".png", ".jpg", ".jpeg", ".gif")
+
+
 def _entry_order(names: list[str]) -> list[str]:
     first = [n for n in _FIRST_ENTRIES if n in names]
     return first + sorted(n for n in names if n not in _FIRST_ENTRIES)
@@ -75,7 +78,9 @@ def _zip(entries: dict[str, bytes], timestamp: datetime) -> bytes:
     with zipfile.ZipFile(out, "w") as target:
         for name in _entry_order(list(entries)):
             info = zipfile.ZipInfo(name, date_time=date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # pictures are compressed already: deflating them again gains nothing
+            stored = name.lower().endswith(_COMPRESSED_ALREADY)
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             # Fixed Unix mode rw-r--r--: writestr would otherwise fill in 0600, and
             # create_system would follow the build machine's platform.
             info.create_system = 3
