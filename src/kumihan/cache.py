@@ -253,13 +253,18 @@ class BlobStore:
 
     Names are hashes the caller makes of everything the bytes depend on, so an entry
     never goes stale, it only goes unused: the folder is trimmed to `limit` bytes,
-    least recently used first, once per process when it first writes.
+    least recently used first, when a process first writes to it and the folder was
+    not trimmed in the last `TRIM_EVERY_S` seconds (trimming reads the size and time of
+    every entry: thousands of case pages after a long session of edits).
     """
+
+    TRIM_EVERY_S = 600.0
 
     def __init__(self, root: Path, folder: str, limit: int = 512 * 1024 * 1024) -> None:
         self.dir = root / CACHE_DIR / folder
         self.limit = limit
         self.trimmed = False
+        self.marker = root / CACHE_DIR / f"trimmed-{folder}"  # its time: the last trim
 
     def get(self, name: str) -> bytes | None:
         path = self.dir / name
@@ -274,8 +279,19 @@ class BlobStore:
         with contextlib.suppress(OSError):
             if not self.trimmed:
                 self.trimmed = True
-                self._trim()
+                if self._trim_due():
+                    self._trim()
             _write_atomic(self.dir / name, *chunks)
+
+    def _trim_due(self) -> bool:
+        """Whether the folder was last trimmed long enough ago (and mark it trimmed now)."""
+        with contextlib.suppress(OSError):
+            if time.time() - self.marker.stat().st_mtime < self.TRIM_EVERY_S:
+                return False
+        with contextlib.suppress(OSError):
+            self.marker.parent.mkdir(parents=True, exist_ok=True)
+            self.marker.touch()
+        return True
 
     def _trim(self) -> None:
         entries = []

@@ -1,0 +1,48 @@
+"""`BlobStore`: bytes by name in the cache, trimmed least recently used first, and not
+more often than every `TRIM_EVERY_S` seconds."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from kumihan.cache import BlobStore
+
+
+def _fill(store: BlobStore, names: list[str]) -> None:
+    """Entries of 100 bytes, each used a second after the one before."""
+    store.dir.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    for age, name in enumerate(reversed(names)):
+        path = store.dir / name
+        path.write_bytes(b"x" * 100)
+        os.utime(path, (now - 100 - age, now - 100 - age))
+
+
+def test_the_first_write_trims_the_least_recently_used(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path, "pages", limit=500)
+    _fill(store, [f"old{n}" for n in range(4)] + [f"new{n}" for n in range(4)])  # 800 bytes
+    assert store.get("old0") is not None  # used just now: kept
+
+    store.put("newest", b"y" * 100)
+
+    left = sorted(p.name for p in store.dir.iterdir())
+    # down to three quarters of the limit, oldest first, before the new entry is written
+    assert left == ["new2", "new3", "newest", "old0"]
+
+
+def test_a_folder_trimmed_a_moment_ago_is_not_read_again(tmp_path: Path) -> None:
+    first = BlobStore(tmp_path, "pages", limit=500)
+    first.put("a", b"z")
+    _fill(first, [f"e{n}" for n in range(8)])
+
+    # the next process, within TRIM_EVERY_S: writes without listing the folder
+    BlobStore(tmp_path, "pages", limit=500).put("b", b"z")
+    assert len(list(first.dir.iterdir())) == 10
+
+    # later on, it trims again
+    past = time.time() - BlobStore.TRIM_EVERY_S - 1
+    os.utime(first.marker, (past, past))
+    BlobStore(tmp_path, "pages", limit=500).put("c", b"z")
+    assert len(list(first.dir.iterdir())) < 10
