@@ -347,7 +347,29 @@ def draw_marks(canv: Canvas, layout: Layout, origin: float) -> None:
 
     Corner: for each edge direction, one line on the trim line and one on the
     bleed line, both starting outside the bleed and running out into the slug.
+    Every page of a document draws the same marks: the first page's operators (and the
+    spot colour they name, which each page's resources list) are kept on the canvas
+    and copied onto the later pages.
     """
+    page = layout.page
+    key = (page.width, page.height, page.bleed, page.slug, origin)
+    made: tuple[Any, list[str], dict[Any, Any]] | None = getattr(canv, "_kumihan_marks", None)
+    if made is not None and made[0] == key:
+        canv._code.extend(made[1])
+        canv._colorsUsed.update(made[2])
+        return
+    # the spot colours the marks name, seen apart from the page's others
+    start, page_colors = len(canv._code), canv._colorsUsed
+    canv._colorsUsed = {}
+    try:
+        _draw_marks(canv, layout, origin)
+    finally:
+        colors, canv._colorsUsed = canv._colorsUsed, page_colors
+        page_colors.update(colors)
+    canv._kumihan_marks = (key, canv._code[start:], colors)
+
+
+def _draw_marks(canv: Canvas, layout: Layout, origin: float) -> None:
     page = layout.page
     b = page.bleed
     length = min(page.slug - 1.0, 10 * 72 / 25.4)
