@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import replace as dc_replace
+from functools import cache
 from typing import IO, Any, Literal, Protocol, cast
 
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_HEADER_FOOTER, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.image.image import Image
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.rel import Relationships
 from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
 from docx.oxml.section import CT_SectPr
 from docx.oxml.shape import CT_Inline
 from docx.oxml.table import CT_Tbl
@@ -226,14 +230,32 @@ def own_story(
     document_part = document.part
     if reference is not None:
         return cast(StoryPart, document_part.related_parts[reference.rId])
-    story = (HeaderPart if header else FooterPart).new(document_part.package)
+    story = _new_story(header, document_part.package)
     r_id = rel_ids.take()  # a new part: no relationship to it can exist yet
     document_part.rels.add_relationship(RT.HEADER if header else RT.FOOTER, story, r_id)
     if header:
         sect_pr.add_headerReference(index, r_id)
     else:
         sect_pr.add_footerReference(index, r_id)
-    return cast(StoryPart, story)
+    return story
+
+
+@cache
+def _story_template(header: bool) -> Any:
+    """python-docx's default header or footer XML, parsed once."""
+    template = HeaderPart._default_header_xml if header else FooterPart._default_footer_xml
+    return parse_xml(template())  # type: ignore[no-untyped-call]
+
+
+def _new_story(header: bool, package: Any) -> StoryPart:
+    """`HeaderPart.new(package)` / `FooterPart.new(package)`: the same part, name and
+    element, copied from a template parsed once (python-docx reads and parses its
+    template file for each one: six per case section)."""
+    if header:
+        name = package.next_partname("/word/header%d.xml")
+        return HeaderPart(name, CT.WML_HEADER, deepcopy(_story_template(True)), package)
+    name = package.next_partname("/word/footer%d.xml")
+    return FooterPart(name, CT.WML_FOOTER, deepcopy(_story_template(False)), package)
 
 
 def add_section_break(document: WordDocument, start: WD_SECTION) -> tuple[Section, CT_P]:
