@@ -48,3 +48,23 @@ def test_model_objects_round_trip() -> None:
     )
     assert pickle.loads(pickle.dumps(block)) == block
     assert m.Paragraph.__getstate__.__name__ == "getstate"  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class Three:
+    a: object
+    b: object
+    c: object = "c"
+
+
+def test_the_unrolled_setstate_is_made_at_first_use_and_takes_any_state_length() -> None:
+    speed_up_pickling({"__name__": __name__, "Three": Three})
+    first = Three.__setstate__  # type: ignore[attr-defined]
+    value = Three(1, (2, 3), Three("x", None))
+    assert pickle.loads(pickle.dumps(value)) == value
+    assert Three.__setstate__ is not first  # type: ignore[attr-defined]  # replaced on first use
+    assert Three.__setstate__.__name__ == "setstate"  # type: ignore[attr-defined]
+    # a state of another length (a pickle from before a field was added) still loads
+    older = object.__new__(Three)
+    Three.__setstate__(older, [7, 8])  # type: ignore[attr-defined]
+    assert (older.a, older.b) == (7, 8)
