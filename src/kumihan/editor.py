@@ -657,6 +657,11 @@ def rebuild(
     from kumihan.outputs import commit, discard, stage
     from kumihan.registry import build_deliverable
 
+    if "docx" in options.formats:
+        # each rebuild forks a process for the DOCX: with python-docx imported here once,
+        # in the long-lived watcher, no child imports it again (50 ms each)
+        import kumihan.render.docx  # noqa: F401
+
     started = time.perf_counter()
     report = Rebuild(tuple(deliverables))
     builds = []
