@@ -45,6 +45,7 @@ from kumihan.diagnostics import Diagnostic, Diagnostics, Severity, SourceLoc
 from kumihan.layout.spec import Layout
 from kumihan.load.content import load_content
 from kumihan.pipeline import Prepared, prepare, read_layout
+from kumihan.render.docx.template import remember_font_facts
 from kumihan.render.pdf import PdfResult, make_context, render_pdf
 from kumihan.render.pdf.color import remember_colours
 from kumihan.render.pdf.context import PageRecord
@@ -244,6 +245,9 @@ def _build(
     # which save what they add: `_saving`)
     colours = None if fresh else JsonTable(root / CACHE_DIR / "colours.json")
     remember_colours(colours)
+    # what Word's font table says of each font file (read by the DOCX's process)
+    fonts = None if fresh else JsonTable(root / CACHE_DIR / "font-facts.json")
+    remember_font_facts(fonts)
     try:
         prepared = prepare_deliverable(
             root,
@@ -259,12 +263,21 @@ def _build(
             return result
         with _render_caches(root, replay=not fresh):
             _render(
-                prepared, root, formats, variants, preflight, result, diagnostics, fresh, colours
+                prepared,
+                root,
+                formats,
+                variants,
+                preflight,
+                result,
+                diagnostics,
+                fresh,
+                tables=(colours, fonts),
             )
     finally:
         remember_inspections(None)
         remember_colours(None)
-        for table in (inspections, colours):
+        remember_font_facts(None)
+        for table in (inspections, colours, fonts):
             if table is not None:
                 table.save()
     result.diagnostics = diagnostics.sorted()
@@ -303,11 +316,11 @@ def _render(
     result: DeliverableBuild,
     diagnostics: Diagnostics,
     fresh: bool = False,
-    colours: JsonTable | None = None,
+    tables: tuple[JsonTable | None, ...] = (),
 ) -> None:
     """Render the prepared deliverable's files into `result` (problems to `diagnostics`);
-    `fresh`: the preflight measures and walks everything again (no memo); `colours`:
-    the colour table the forked processes save their additions to."""
+    `fresh`: the preflight measures and walks everything again (no memo); `tables`: the
+    tables of facts the forked processes save their additions to."""
     stem = prepared.layout.output
     want_print = "pdf" in formats and "print" in variants
     want_screen = "pdf" in formats and "screen" in variants
@@ -322,13 +335,13 @@ def _render(
         screen_child: _Forked[tuple[bytes, int]] | None = None
         if want_screen and want_print and fork:
             screen_child = children.enter_context(
-                _Forked(_saving(partial(_screen, prepared, root), colours))
+                _Forked(_saving(partial(_screen, prepared, root), tables))
             )
         if want_docx and fork:
             pages_to_child = children.enter_context(_Channel())
             docx_child = children.enter_context(
                 _Forked(
-                    _saving(partial(_docx_beside, prepared, root, pages_to_child), colours),
+                    _saving(partial(_docx_beside, prepared, root, pages_to_child), tables),
                     pages_to_child,
                 )
             )
@@ -377,8 +390,8 @@ def _render(
             result.artifacts.append(Artifact(f"{stem}.docx", "DOCX", printed.pages, docx))
 
 
-def _saving(work: Callable[[], T], table: JsonTable | None) -> Callable[[], T]:
-    """`work`, then `table` saved: for a forked process, whose additions the parent
+def _saving(work: Callable[[], T], tables: tuple[JsonTable | None, ...]) -> Callable[[], T]:
+    """`work`, then `tables` saved: for a forked process, whose additions the parent
     never sees. Processes that save at once each write the whole file (atomically): an
     entry another one added may be lost, and is added again when next needed."""
 
@@ -386,8 +399,9 @@ def _saving(work: Callable[[], T], table: JsonTable | None) -> Callable[[], T]:
         try:
             return work()
         finally:
-            if table is not None:
-                table.save()
+            for table in tables:
+                if table is not None:
+                    table.save()
 
     return run
 

@@ -105,7 +105,7 @@ def test_converted_colours_are_remembered_across_processes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A colour once converted is read from the table by the next build's processes, which
-    then build no ICC transform; the table is keyed by the profile's size and time."""
+    then build no ICC transform; the table is keyed by the profile's bytes."""
     from kumihan.render.pdf import color
 
     table_path = tmp_path / "colours.json"

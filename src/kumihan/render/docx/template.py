@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import docx
 from docx.document import Document
@@ -28,8 +28,8 @@ from docx.opc.oxml import serialize_part_xml
 from docx.opc.part import Part
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import parse_xml
-from fontTools.ttLib import TTFont
 
+from kumihan.cache import JsonTable, file_digest
 from kumihan.render.docx import oxml
 from kumihan.render.docx.oxml import BorderSide, Element, Justification, LineRule
 from kumihan.units import mm
@@ -555,10 +555,43 @@ def _set_theme_fonts(document: Document, major: tuple[str, str], minor: tuple[st
     theme._blob = serialize_part_xml(root)
 
 
+_FONT_FACTS: JsonTable | None = None
+
+
+def remember_font_facts(table: JsonTable | None) -> None:
+    """Keep what `font_decl_from_file` reads from each font file in `table`, by the file's
+    hash, across builds (None: read every time). A rebuild then neither imports fontTools
+    (30 ms) nor opens the fonts to write Word's font table."""
+    global _FONT_FACTS
+    _FONT_FACTS = table
+
+
 def font_decl_from_file(
     path: Path, *, name: str, alt_name: str | None = None, family: FontFamily = "roman"
 ) -> FontDecl:
     """A `FontDecl` with panose, pitch and signature read from the TrueType file at `path`."""
+    table = _FONT_FACTS
+    key = f"{file_digest(path).hex()}|os2-post" if table is not None else ""
+    facts = table.get(key) if table is not None else None
+    if not (isinstance(facts, list) and len(facts) == 4):
+        facts = _font_facts(path)
+        if table is not None:
+            table.put(key, facts)
+    panose, usb, csb, pitch = facts
+    return FontDecl(
+        name=name,
+        alt_name=alt_name,
+        family=family,
+        pitch=pitch,
+        panose=panose,
+        signature=FontSignature(usb=tuple(usb), csb=tuple(csb)),
+    )
+
+
+def _font_facts(path: Path) -> list[Any]:
+    """[panose hex, Unicode ranges, code page ranges, pitch] from the OS/2 and post tables."""
+    from fontTools.ttLib import TTFont
+
     font = TTFont(str(path), lazy=True)
     try:
         os2 = font["OS/2"]
@@ -567,26 +600,12 @@ def font_decl_from_file(
             p.bFamilyType, p.bSerifStyle, p.bWeight, p.bProportion, p.bContrast,
             p.bStrokeVariation, p.bArmStyle, p.bLetterForm, p.bMidline, p.bXHeight,
         )  # fmt: skip
-        signature = FontSignature(
-            usb=(
-                os2.ulUnicodeRange1,
-                os2.ulUnicodeRange2,
-                os2.ulUnicodeRange3,
-                os2.ulUnicodeRange4,
-            ),
-            csb=(os2.ulCodePageRange1, os2.ulCodePageRange2),
-        )
-        pitch: FontPitch = "fixed" if font["post"].isFixedPitch else "variable"
+        usb = [os2.ulUnicodeRange1, os2.ulUnicodeRange2, os2.ulUnicodeRange3, os2.ulUnicodeRange4]
+        csb = [os2.ulCodePageRange1, os2.ulCodePageRange2]
+        pitch = "fixed" if font["post"].isFixedPitch else "variable"
     finally:
         font.close()
-    return FontDecl(
-        name=name,
-        alt_name=alt_name,
-        family=family,
-        pitch=pitch,
-        panose="".join(f"{d:02X}" for d in digits),
-        signature=signature,
-    )
+    return ["".join(f"{d:02X}" for d in digits), usb, csb, pitch]
 
 
 def _font_element(decl: FontDecl) -> Element:

@@ -29,7 +29,7 @@ from typing import Any
 
 from PIL import Image, ImageCms, ImageMath
 
-from kumihan.cache import JsonTable
+from kumihan.cache import JsonTable, file_digest
 
 # The repository's press profile: basICColor ISO Coated v2 300 % (coated offset).
 DEFAULT_PROFILE = (
@@ -85,8 +85,8 @@ _CONVERTED: JsonTable | None = None
 
 
 def remember_colours(table: JsonTable | None) -> None:
-    """Keep each colour `cmyk_to_rgb` converts in `table`, by profile (path, size and
-    time) and value, across builds (None: in this process only). A rebuild then builds
+    """Keep each colour `cmyk_to_rgb` converts in `table`, by the profile's hash and the
+    colour's value, across builds (None: in this process only). A rebuild then builds
     no transform (30 ms in each process that shows colours on screen or in Word)."""
     global _CONVERTED
     _CONVERTED = table
@@ -98,8 +98,7 @@ def _cmyk8_to_rgb(c: int, m: int, y: int, k: int, profile: str) -> tuple[float, 
     key = ""
     if table is not None:
         with contextlib.suppress(OSError):
-            stat = Path(profile).stat()
-            key = f"{profile}|{stat.st_size}|{stat.st_mtime_ns}|{c},{m},{y},{k}"
+            key = f"{file_digest(Path(profile)).hex()}|{c},{m},{y},{k}"
             found = table.get(key)
             if isinstance(found, list) and len(found) == 3:
                 return (found[0] / 255.0, found[1] / 255.0, found[2] / 255.0)
