@@ -52,9 +52,13 @@ def test_deflated_streams_come_from_the_store_with_zlibs_bytes(tmp_path: Path) -
         assert first == zlib.compress(data)
         stored = list(store.dir.iterdir())
         assert len(stored) == 1
-        # what the store holds is what is written: a damaged entry would show here
-        stored[0].write_bytes(b"from the store")
-        assert filt.encode(data) == b"from the store"
+        # what the store holds is what is written (a planted entry shows it) …
+        planted = b"from the store"
+        stored[0].write_bytes(zlib.crc32(planted).to_bytes(4, "big") + planted)
+        assert filt.encode(data) == planted
+        # … unless it is damaged: then it is deflated again
+        stored[0].write_bytes(b"\0\0\0\0" + planted)
+        assert filt.encode(data) == zlib.compress(data)
         # short streams are deflated at once, never stored
         assert filt.encode(b"q Q") == zlib.compress(b"q Q")
         assert len(list(store.dir.iterdir())) == 1

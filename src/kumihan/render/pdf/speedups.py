@@ -99,10 +99,12 @@ def _deflate(self: Any, text: str | bytes) -> bytes:
         return zlib.compress(data)
     name = "z-" + hashlib.sha256(_SALT + data).hexdigest()
     found = store.get(name)
-    if found is not None:
-        return found
+    # kept with a CRC of the deflated bytes: a damaged entry is deflated afresh, never
+    # written into a page (a check at a gigabyte a second, not an inflate)
+    if found is not None and found[:4] == zlib.crc32(found[4:]).to_bytes(4, "big"):
+        return found[4:]
     deflated = zlib.compress(data)
-    store.put(name, deflated)
+    store.put(name, zlib.crc32(deflated).to_bytes(4, "big"), deflated)
     return deflated
 
 
