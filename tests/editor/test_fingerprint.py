@@ -96,3 +96,27 @@ def test_a_page_without_a_fingerprint_is_rendered(tmp_path: Path) -> None:
     assert page_fingerprints(paths[0]) == [None]
     result = pg.compare_pdfs(paths[0], paths[1])
     assert result.changed == [] and not result.identical_files
+
+
+def test_what_the_catalog_says_of_every_pages_look_is_in_each_fingerprint(
+    tmp_path: Path,
+) -> None:
+    """Hidden optional content is set in the catalog, not on the page: the same page
+    objects with another /OCProperties may look different, so they hash differently."""
+    paths = []
+    for name, hidden in (("shown", False), ("hidden", True)):
+        path = pdf(tmp_path / f"{name}.pdf", PAGES[:2])
+        with pikepdf.open(path, allow_overwriting_input=True) as doc:
+            layer = doc.make_indirect(
+                pikepdf.Dictionary(Type=pikepdf.Name.OCG, Name=pikepdf.String("注記"))
+            )
+            doc.Root.OCProperties = pikepdf.Dictionary(
+                OCGs=[layer],
+                D=pikepdf.Dictionary(OFF=[layer] if hidden else []),
+            )
+            doc.save(path)
+        paths.append(path)
+
+    shown, hidden = (page_fingerprints(p) for p in paths)
+    assert None not in shown and None not in hidden
+    assert all(a != b for a, b in zip(shown, hidden, strict=True))

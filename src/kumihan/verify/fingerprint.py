@@ -11,8 +11,9 @@ alike only count as different, which costs a rendering, never a missed change.
 `compare_pdfs` renders only the pages whose digests differ: after an edit to one
 case, two of a casebook's 186 pages instead of all of them.
 
-A page whose digest cannot be made (a reference cycle, a broken object) gets None
-and is always rendered.
+Each digest also covers what the document's catalog says about how every page looks
+(optional content shown, form fields, output intent). A page whose digest cannot be
+made (a reference cycle, a broken object) gets None and is always rendered.
 """
 
 from __future__ import annotations
@@ -33,16 +34,27 @@ _ANNOTATION_KEYS = ("/Subtype", "/Rect", "/F", "/AP", "/AS", "/C", "/Border", "/
 # links out of a resource that are not part of what it draws
 _BACK_LINKS = frozenset({"/Parent", "/P"})
 _MAX_DEPTH = 64
+# what the catalog says that changes how pages look
+_DOCUMENT_KEYS = ("/OCProperties", "/AcroForm", "/OutputIntents")
 
 
 class _Unkeyable(Exception):
     """A page whose digest cannot be made: it is rendered."""
 
 
+_UNKEYABLE = (_Unkeyable, pikepdf.PdfError, RecursionError, ValueError, TypeError)
+
+
 def page_fingerprints(path: Path) -> list[str | None]:
     """The digest of each page of the PDF at `path`, in order (None: not made)."""
     with pikepdf.open(path) as pdf:
         hasher = _Hasher()
+        try:
+            # what the document says about every page's look: which optional content
+            # is shown, how form fields are drawn, the output intent
+            hasher.seed = b"".join(hasher.digest_of(pdf.Root.get(name)) for name in _DOCUMENT_KEYS)
+        except _UNKEYABLE:
+            return [None] * len(pdf.pages)
         return [hasher.page(page.obj) for page in pdf.pages]
 
 
@@ -52,18 +64,24 @@ class _Hasher:
     def __init__(self) -> None:
         self.done: dict[tuple[int, int], bytes] = {}
         self.open: set[tuple[int, int]] = set()
+        self.seed = b""
 
     def page(self, page: Dictionary) -> str | None:
         out = hashlib.sha256(b"kumihan-page 1")
+        out.update(self.seed)
         try:
             for name in (*_PAGE_KEYS, "/Resources"):
                 self._tagged(out, name, _inherited(page, name))
             contents = page.get("/Contents")
             self._tagged(out, "/Contents", contents)
             self._annotations(out, page.get("/Annots"))
-        except (_Unkeyable, pikepdf.PdfError, RecursionError, ValueError, TypeError):
+        except _UNKEYABLE:
             return None
         return out.hexdigest()
+
+    def digest_of(self, value: Any) -> bytes:
+        """A value's digest (`-` for none)."""
+        return b"-" if value is None else self._digest(value, 0)
 
     def _tagged(self, out: Any, name: str, value: Any) -> None:
         _feed(out, b"k", name.encode())
