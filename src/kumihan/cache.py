@@ -97,6 +97,11 @@ def file_digest(path: Path) -> bytes:
     by the same fonts and pictures), and taken from the remembered table when all four
     are the ones it was hashed with."""
     stat = path.stat()
+    if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) <= _SETTLED_NS:
+        # changed a moment ago, and perhaps again within the clock's tick, which its times
+        # would not show: read now, remembered neither here nor in the table (a watcher
+        # keeps this process across saves)
+        return hashlib.sha256(path.read_bytes()).digest()
     return _file_hash(path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
@@ -116,7 +121,7 @@ def _file_hash(path: Path, size: int, mtime_ns: int, ctime_ns: int, inode: int) 
             with contextlib.suppress(ValueError):
                 return bytes.fromhex(found[-1])
     digest = hashlib.sha256(path.read_bytes()).digest()
-    if table is not None and time.time_ns() - max(mtime_ns, ctime_ns) > _SETTLED_NS:
+    if table is not None:
         table.put(name, [*stamp, digest.hex()])
     return digest
 
@@ -240,9 +245,12 @@ class JsonTable:
     def save(self) -> None:
         if not self.dirty:
             return
-        if len(self.entries) > self.limit:
-            self.entries = dict(list(self.entries.items())[-self.limit :])
-        data = {"toolkit": toolkit_digest(), "entries": self.entries}
+        # one moment's table: the picture converter's thread may still be adding file
+        # hashes while a build that failed part-way saves
+        entries = dict(self.entries)
+        if len(entries) > self.limit:
+            entries = self.entries = dict(list(entries.items())[-self.limit :])
+        data = {"toolkit": toolkit_digest(), "entries": entries}
         with contextlib.suppress(OSError):
             _write_atomic(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
         self.dirty = False
@@ -286,7 +294,8 @@ class BlobStore:
     def _trim_due(self) -> bool:
         """Whether the folder was last trimmed long enough ago (and mark it trimmed now)."""
         with contextlib.suppress(OSError):
-            if time.time() - self.marker.stat().st_mtime < self.TRIM_EVERY_S:
+            # a marker dated in the future (a copied cache, a clock set back) is stale
+            if 0 <= time.time() - self.marker.stat().st_mtime < self.TRIM_EVERY_S:
                 return False
         with contextlib.suppress(OSError):
             self.marker.parent.mkdir(parents=True, exist_ok=True)

@@ -46,3 +46,15 @@ def test_a_folder_trimmed_a_moment_ago_is_not_read_again(tmp_path: Path) -> None
     os.utime(first.marker, (past, past))
     BlobStore(tmp_path, "pages", limit=500).put("c", b"z")
     assert len(list(first.dir.iterdir())) < 10
+
+
+def test_a_marker_dated_in_the_future_does_not_stop_trimming(tmp_path: Path) -> None:
+    """A cache copied from another machine, or a clock set back."""
+    store = BlobStore(tmp_path, "pages", limit=500)
+    _fill(store, [f"e{n}" for n in range(8)])
+    store.marker.parent.mkdir(parents=True, exist_ok=True)
+    store.marker.touch()
+    future = time.time() + 86_400
+    os.utime(store.marker, (future, future))
+    store.put("new", b"z")
+    assert len(list(store.dir.iterdir())) < 9

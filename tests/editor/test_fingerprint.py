@@ -120,3 +120,54 @@ def test_what_the_catalog_says_of_every_pages_look_is_in_each_fingerprint(
     shown, hidden = (page_fingerprints(p) for p in paths)
     assert None not in shown and None not in hidden
     assert all(a != b for a, b in zip(shown, hidden, strict=True))
+
+
+def _annotated(path: Path, annotations: list[pikepdf.Dictionary]) -> Path:
+    with pikepdf.open(path, allow_overwriting_input=True) as doc:
+        doc.pages[0].obj.Annots = doc.make_indirect(pikepdf.Array(annotations))
+        doc.save(path)
+    return path
+
+
+def test_an_annotation_drawn_from_its_own_entries_is_in_the_fingerprint(tmp_path: Path) -> None:
+    """Without /AP a viewer draws a square from /Rect, /C and /IC: another fill colour
+    looks different, so it hashes differently."""
+    prints = []
+    for name, fill in (("red", [1, 0, 0]), ("blue", [0, 0, 1])):
+        square = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Square,
+            Rect=[20, 20, 120, 120],
+            C=[0, 0, 0],
+            IC=fill,
+        )
+        prints.append(
+            page_fingerprints(_annotated(pdf(tmp_path / f"{name}.pdf", PAGES[:1]), [square]))[0]
+        )
+    assert None not in prints and prints[0] != prints[1]
+
+
+def test_where_a_link_leads_is_not(tmp_path: Path) -> None:
+    """A link to another page would pull that page (and its links) into the digest."""
+    prints = []
+    for name, target in (("first", 0), ("second", 1)):
+        path = pdf(tmp_path / f"{name}.pdf", PAGES[:2])
+        with pikepdf.open(path, allow_overwriting_input=True) as doc:
+            link = pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.Link,
+                Rect=[20, 20, 120, 40],
+                Border=[0, 0, 0],
+                Dest=[doc.pages[target].obj, pikepdf.Name.Fit],
+            )
+            for page in doc.pages:
+                page.obj.Annots = pikepdf.Array([doc.make_indirect(link)])
+            doc.save(path)
+        prints.append(page_fingerprints(path))
+    assert None not in prints[0] and prints[0] == prints[1]
+
+
+def test_a_file_pikepdf_cannot_read_is_compared_page_by_page(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"not a PDF at all")
+    assert pg._fingerprints(broken, 3) == [None, None, None]

@@ -140,3 +140,22 @@ def test_converted_colours_are_remembered_across_processes(
     finally:
         color.remember_colours(None)
         color._cmyk8_to_rgb.cache_clear()
+
+
+def test_a_malformed_colour_entry_is_converted_again(tmp_path: Path) -> None:
+    from kumihan.render.pdf import color
+
+    fresh = cmyk_to_rgb(0.2, 0.3, 0.4, 0.1)
+    table = JsonTable(tmp_path / "colours.json")
+    color._cmyk8_to_rgb.cache_clear()
+    color.remember_colours(table)
+    try:
+        cmyk_to_rgb(0.2, 0.3, 0.4, 0.1)
+        [key] = table.entries
+        for bad in (["x", "y", "z"], [1, 2], [300, 0, 0], None, {"r": 1}):
+            table.entries[key] = bad
+            color._cmyk8_to_rgb.cache_clear()
+            assert cmyk_to_rgb(0.2, 0.3, 0.4, 0.1) == fresh
+    finally:
+        color.remember_colours(None)
+        color._cmyk8_to_rgb.cache_clear()

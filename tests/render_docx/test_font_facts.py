@@ -44,3 +44,12 @@ def test_a_remembered_font_gives_the_same_entry_without_reading_the_font(
     other.write_bytes((FONTS / "BIZUDGothic-Regular.ttf").read_bytes())
     with pytest.raises(AssertionError, match="read again"):
         font_decl_from_file(other, name="架空ゴシック", family="modern")
+
+
+def test_a_malformed_entry_is_read_from_the_font_again(table: JsonTable) -> None:
+    path = FONTS / "BIZUDGothic-Regular.ttf"
+    right = font_decl_from_file(path, name="架空ゴシック", family="modern")
+    [key] = table.entries
+    for bad in ([1, 2, 3, 4], ["0202", [1, 2], [3, 4], "fixed"], "text", None):
+        table.entries[key] = bad
+        assert font_decl_from_file(path, name="架空ゴシック", family="modern") == right

@@ -2,8 +2,8 @@
 
 `page_fingerprints(path)` reads a PDF with pikepdf and gives, per page, a SHA-256 of
 everything rendering the page reads — its boxes and rotation, its content streams,
-its resources (fonts with their programs, pictures, forms, colour spaces …) and what
-its annotations show — with object numbers left out, so the same page in two builds
+its resources (fonts with their programs, pictures, forms, colour spaces …) and its
+annotations (all but where a link leads) — with object numbers left out, so the same page in two builds
 hashes the same although the objects were numbered anew. Streams are hashed by their
 raw (still compressed) bytes, so nothing is decoded; different bytes that decode
 alike only count as different, which costs a rendering, never a missed change.
@@ -29,8 +29,11 @@ from pikepdf import Array, Dictionary, Stream
 # only for inherited attributes; /Annots are read by what they show)
 _PAGE_KEYS = ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/Rotate", "/UserUnit", "/Group")
 _INHERITED = frozenset({"/MediaBox", "/CropBox", "/Rotate", "/Resources"})
-# what an annotation shows: its appearance, where, and whether it is hidden
-_ANNOTATION_KEYS = ("/Subtype", "/Rect", "/F", "/AP", "/AS", "/C", "/Border", "/BS")
+# an annotation's entries that never change how it looks: where a link leads (another
+# page, whose digest would pull in the whole document), its page, popup, dates and name;
+# every other entry counts (a viewer draws an annotation without /AP from /IC, /CA,
+# /QuadPoints, /InkList, /DA … and hides it by /F or /OC)
+_ANNOTATION_LINKS = frozenset({"/Dest", "/A", "/PA", "/P", "/Parent", "/Popup", "/M", "/NM"})
 # links out of a resource that are not part of what it draws
 _BACK_LINKS = frozenset({"/Parent", "/P"})
 _MAX_DEPTH = 64
@@ -99,8 +102,9 @@ class _Hasher:
             if not isinstance(annot, Dictionary):
                 out.update(b"x")
                 continue
-            for name in _ANNOTATION_KEYS:
-                self._tagged(out, name, annot.get(name))
+            for name in sorted(annot.keys()):
+                if name not in _ANNOTATION_LINKS:
+                    self._tagged(out, name, annot[name])
 
     def _digest(self, obj: Any, depth: int) -> bytes:
         """An object's digest; indirect ones remembered by object number."""

@@ -222,7 +222,7 @@ def compare_pdfs(
         return result
     # a page that draws the same things as before looks the same: only the others are
     # rendered (after one edit, a few pages of hundreds)
-    old_prints, new_prints = page_fingerprints(before), page_fingerprints(after)
+    old_prints, new_prints = _fingerprints(before, common), _fingerprints(after, common)
     suspect = [
         index
         for index in range(common)
@@ -237,6 +237,15 @@ def compare_pdfs(
         if fraction > threshold:
             result.changed.append(PageChange(index, fraction))
     return result
+
+
+def _fingerprints(path: Path, pages: int) -> list[str | None]:
+    """`page_fingerprints`, or none at all (every page rendered) for a file pikepdf will
+    not read and pdfium does (damaged, or locked with a password)."""
+    try:
+        return page_fingerprints(path)
+    except (pikepdf.PdfError, OSError, ValueError):
+        return [None] * pages
 
 
 # ---------------------------------------------------------------------- images for people

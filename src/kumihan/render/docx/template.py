@@ -572,8 +572,8 @@ def font_decl_from_file(
     """A `FontDecl` with panose, pitch and signature read from the TrueType file at `path`."""
     table = _FONT_FACTS
     key = f"{file_digest(path).hex()}|os2-post" if table is not None else ""
-    facts = table.get(key) if table is not None else None
-    if not (isinstance(facts, list) and len(facts) == 4):
+    facts: Any = table.get(key) if table is not None else None
+    if not _usable_facts(facts):
         facts = _font_facts(path)
         if table is not None:
             table.put(key, facts)
@@ -585,6 +585,19 @@ def font_decl_from_file(
         pitch=pitch,
         panose=panose,
         signature=FontSignature(usb=tuple(usb), csb=tuple(csb)),
+    )
+
+
+def _usable_facts(facts: Any) -> bool:
+    """Is a remembered entry [panose hex, 4 ints, 2 ints, pitch]? (Else: read again.)"""
+    if not (isinstance(facts, list) and len(facts) == 4):
+        return False
+    panose, usb, csb, pitch = facts
+    return (
+        isinstance(panose, str)
+        and all(isinstance(ints, list) and len(ints) == n for ints, n in ((usb, 4), (csb, 2)))
+        and all(type(v) is int for v in (*usb, *csb))
+        and pitch in ("fixed", "variable")
     )
 
 

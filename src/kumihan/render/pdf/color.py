@@ -27,7 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageCms, ImageMath
+import PIL
+from PIL import Image, ImageCms, ImageMath, features
 
 from kumihan.cache import JsonTable, file_digest
 
@@ -82,6 +83,8 @@ def _key(profile: Path) -> str:
 
 
 _CONVERTED: JsonTable | None = None
+# a conversion depends on the colour engine too: another one may round otherwise
+_CMS_VERSIONS = f"Pillow {PIL.__version__} lcms {features.version('littlecms2')}"
 
 
 def remember_colours(table: JsonTable | None) -> None:
@@ -98,9 +101,13 @@ def _cmyk8_to_rgb(c: int, m: int, y: int, k: int, profile: str) -> tuple[float, 
     key = ""
     if table is not None:
         with contextlib.suppress(OSError):
-            key = f"{file_digest(Path(profile)).hex()}|{c},{m},{y},{k}"
+            key = f"{file_digest(Path(profile)).hex()}|{_CMS_VERSIONS}|{c},{m},{y},{k}"
             found = table.get(key)
-            if isinstance(found, list) and len(found) == 3:
+            if (
+                isinstance(found, list)
+                and len(found) == 3
+                and all(type(v) is int and 0 <= v <= 255 for v in found)
+            ):
                 return (found[0] / 255.0, found[1] / 255.0, found[2] / 255.0)
     pixel = Image.new("CMYK", (1, 1), (c, m, y, k))
     rgb = ImageCms.applyTransform(pixel, _transform(profile, _SRGB, "CMYK", "RGB"))

@@ -101,7 +101,7 @@ def _deflate(self: Any, text: str | bytes) -> bytes:
     found = store.get(name)
     # kept with a CRC of the deflated bytes: a damaged entry is deflated afresh, never
     # written into a page (a check at a gigabyte a second, not an inflate)
-    if found is not None and found[:4] == zlib.crc32(found[4:]).to_bytes(4, "big"):
+    if found and len(found) > 4 and found[:4] == zlib.crc32(found[4:]).to_bytes(4, "big"):
         return found[4:]
     deflated = zlib.compress(data)
     store.put(name, zlib.crc32(deflated).to_bytes(4, "big"), deflated)
