@@ -322,6 +322,8 @@ class DocxWriter:
         self.block_width: Any = None  # the current section's text width (EMU), once known
         self.pictures = Pictures(document, self.rel_ids)
         self.hex_cache: dict[Color, str] = {}
+        # what the last section's headers and footers show, each its own or inherited
+        self.stories_in_effect: dict[tuple[HeaderOrFooter, WD_HEADER_FOOTER], Any] = {}
 
     # ------------------------------------------------------------ sections
 
@@ -374,47 +376,49 @@ class DocxWriter:
         else:
             oxml.set_page_numbering(section, 1 if part.restart else None, FORMAT[part.numbering])  # type: ignore[arg-type]
         spec = layout.templates.get(template)
-        stories = self.own_headers_and_footers(section)
         has_band = any(isinstance(b, m.CaseSpread) for b in part.blocks)
         oxml.set_title_page(section, has_band)
-        for index, odd in ((WD_HEADER_FOOTER.PRIMARY, True), (WD_HEADER_FOOTER.EVEN_PAGE, False)):
-            self.furniture(
-                stories["header", index], spec.header if spec else None, part, odd, template
-            )
-            self.furniture(
-                stories["footer", index], spec.footer if spec else None, part, odd, template
-            )
-        if has_band:
-            # the band page of a case carries no running head, only the folio
-            first = WD_HEADER_FOOTER.FIRST_PAGE
-            self.furniture(stories["header", first], None, part, True, template)
-            self.furniture(
-                stories["footer", first], spec.footer if spec else None, part, True, template
-            )
-
-    def own_headers_and_footers(
-        self, section: Section
-    ) -> dict[tuple[HeaderOrFooter, WD_HEADER_FOOTER], Story]:
-        """`oxml.unlink_header_footer(section, first_page=True, even_page=True)`: a header
-        and footer of its own of each kind for the section (new and empty, with the part
-        names and relationship ids python-docx gives, unless it has one already).
-
-        Out: the six of them by ("header" or "footer", kind). python-docx's relate_to
-        compares each new part with every relationship of the document part, then
-        searches for the lowest free id; its header and footer proxies look their part
-        up in the w:sectPr with two XPath queries each time they are used.
-        """
-        stories: dict[tuple[HeaderOrFooter, WD_HEADER_FOOTER], Story] = {}
-        for index in (
-            WD_HEADER_FOOTER.PRIMARY,
+        header = spec.header if spec else None
+        footer = spec.footer if spec else None
+        first, primary, even = (
             WD_HEADER_FOOTER.FIRST_PAGE,
+            WD_HEADER_FOOTER.PRIMARY,
             WD_HEADER_FOOTER.EVEN_PAGE,
-        ):
-            for kind in ("header", "footer"):
-                stories[kind, index] = Story(
-                    own_story(self.doc, self.rel_ids, section._sectPr, kind, index)
-                )
-        return stories
+        )
+        # what each story shows (in the order python-docx would make them): the band
+        # page of a case carries no running head, only the folio; a section without a
+        # band never shows its first-page story
+        plan: dict[tuple[HeaderOrFooter, WD_HEADER_FOOTER], tuple[Any, bool]] = {
+            ("header", primary): (header, True),
+            ("footer", primary): (footer, True),
+            ("header", first): (None, True),
+            ("footer", first): (footer if has_band else None, True),
+            ("header", even): (header, False),
+            ("footer", even): (footer, False),
+        }
+        for (kind, index), (story_spec, odd) in plan.items():
+            key = self.furniture_key(story_spec, part, odd, template)
+            if self.stories_in_effect.get((kind, index)) == key:
+                # the previous section shows the same: linked to it, as Word's "same as
+                # previous" (one footer for all the cases' sections, not one per case)
+                continue
+            story = own_story(self.doc, self.rel_ids, section._sectPr, kind, index)
+            self.furniture(Story(story), story_spec, part, odd, template)
+            self.stories_in_effect[kind, index] = key
+
+    def furniture_key(self, spec: Any, part: m.Part, odd: bool, template: str) -> tuple[Any, ...]:
+        """Everything `furniture` writes into a story depends on: equal keys, equal stories."""
+        if spec is None:
+            return ("empty",)
+        texts = f"{spec.left}{spec.center}{spec.right}"
+        return (
+            repr(spec),
+            odd,
+            part.numbering == "none",
+            self.layout.frame_size(template)[0],
+            part.running_head if "{running_head}" in texts else "",
+            part.subhead if "{subhead}" in texts else "",
+        )
 
     def furniture(self, container: Any, spec: Any, part: m.Part, odd: bool, template: str) -> None:
         paragraph = container.paragraphs[0]
