@@ -7,7 +7,13 @@ from pathlib import Path
 # works from a fresh checkout too, before `pip install -e .`
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
-from kumihan.cli import run
+# one command, then the process ends: Python's cyclic collector only slows it, from the
+# imports on (`kumihan.collector`)
+from kumihan.collector import pause_for_good
+
+pause_for_good()
+
+from kumihan.cli import run  # noqa: E402
 
 if __name__ == "__main__":
     run()

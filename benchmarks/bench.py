@@ -337,6 +337,17 @@ def targets(rows: Sequence[Row]) -> list[tuple[str, str, bool]]:
         found.append(
             (f"サンプル全体のビルド < {TARGET_FULL_S:g} s", f"{s:.2f} s", s < TARGET_FULL_S)
         )
+    whole = [r for r in rows if r.corpus == "stress" and r.what == "全成果物"]
+    if whole and whole[0].pages_per_s is not None:
+        pps = whole[0].pages_per_s
+        found.append(
+            (
+                f"stress 全体のビルド（キャッシュなし）の PDF > {TARGET_PAGES_PER_S:g} ページ/s"
+                "（PDF 2 種の全ページ ÷ DOCX も含む全体の時間）",
+                f"{pps:.1f} ページ/s",
+                pps > TARGET_PAGES_PER_S,
+            )
+        )
     stress_pdf = [r for r in rows if r.corpus == "stress" and r.fmt.startswith("PDF ")]
     if stress_pdf:
         pages = sum(r.pages or 0 for r in stress_pdf)
@@ -344,7 +355,8 @@ def targets(rows: Sequence[Row]) -> list[tuple[str, str, bool]]:
         pps = pages / seconds
         found.append(
             (
-                f"stress の PDF > {TARGET_PAGES_PER_S:g} ページ/s（PDF 行の合計ページ ÷ 合計時間）",
+                f"stress の PDF > {TARGET_PAGES_PER_S:g} ページ/s（形式ごとに 1 つずつ、"
+                "キャッシュなしで作った PDF 行の合計ページ ÷ 合計時間）",
                 f"{pps:.1f} ページ/s",
                 pps > TARGET_PAGES_PER_S,
             )

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from kumihan import model as m
+from kumihan.collector import pause_for_good
 from kumihan.diagnostics import Diagnostic, Diagnostics, Severity
 from kumihan.pipeline import DELIVERABLES
 
@@ -131,6 +132,7 @@ def run() -> NoReturn:
     waited for, before `main` returns; what is left is a build's heap (the document, its
     pages, the caches), which the interpreter would otherwise free object by object on
     the way out: 0.1–0.2 s of an editor's one-case rebuild."""
+    pause_for_good()  # one command, then the process ends (`watch` turns it on again)
     code = main()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to lose

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import html
 import json
 import os
@@ -36,6 +37,7 @@ from urllib.parse import quote
 
 from PIL import Image
 
+from kumihan.collector import paused, resume
 from kumihan.diagnostics import Diagnostic, Diagnostics, Severity
 from kumihan.outputs import PREVIOUS
 from kumihan.pipeline import DELIVERABLES
@@ -654,13 +656,25 @@ def rebuild(
     leave the last good outputs. Unlike `build.py`, a file identical to the one on disk is
     not rewritten, so output/.previous/ keeps the version before its last real change.
     """
-    from kumihan.outputs import commit, discard, stage
-    from kumihan.registry import build_deliverable
-
     if "docx" in options.formats:
         # each rebuild forks a process for the DOCX: with python-docx imported here once,
         # in the long-lived watcher, no child imports it again (50 ms each)
         import kumihan.render.docx  # noqa: F401
+
+    # the collector off while building (the watcher collects after showing the result)
+    with paused(collect_after=False):
+        return _rebuild(root, deliverables, options, out_dir, status)
+
+
+def _rebuild(
+    root: Path,
+    deliverables: Sequence[str],
+    options: BuildOptions,
+    out_dir: Path,
+    status: Callable[[str], None],
+) -> Rebuild:
+    from kumihan.outputs import commit, discard, stage
+    from kumihan.registry import build_deliverable
 
     started = time.perf_counter()
     report = Rebuild(tuple(deliverables))
@@ -856,6 +870,7 @@ def watch(
             )
             return
         log.result(report, lines, verb)
+        gc.collect()  # what the rebuild left, now that the editor has its answer
 
     if initial_build:
         reporter.line(f"ビルド: {'、'.join(deliverables)}")
@@ -892,6 +907,7 @@ def watch(
 
 
 def run_watch(args: argparse.Namespace, root: Path, reporter: Reporter) -> int:
+    resume()  # a session of hours: the collector is paused only while a rebuild runs
     names = tuple(args.deliverables)
     unknown = [n for n in names if n not in (*DELIVERABLES, "all")]
     if unknown:
