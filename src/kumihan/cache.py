@@ -20,7 +20,11 @@ Kinds of cache, all under `<project>/.kumihan-cache/` (safe to delete at any tim
   preflight's measured image inks; **inspected.json**: each picture's size and mode,
   by its path, size and time (`JsonTable`), so a rebuild does not decode unchanged
   pictures to check them; **hashes.json**: each input file's hash, by its path, size,
-  times and inode (`file_digest`), so unchanged fonts and pictures are not read again.
+  times and inode (`file_digest`), so unchanged fonts and pictures are not read again;
+  **colours.json** and **font-facts.json**: colours converted through the ICC profile
+  and what Word's font table says of each font (`kumihan.render.pdf.color`,
+  `kumihan.render.docx.template`); **deflated**: page streams as deflated
+  (`kumihan.render.pdf.speedups`).
 
 Entries are written atomically; a damaged or unreadable entry is treated as a miss.
 """
