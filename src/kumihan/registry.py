@@ -237,18 +237,7 @@ def _build(
 ) -> DeliverableBuild:
     diagnostics = Diagnostics()
     result = DeliverableBuild(deliverable)
-    # pictures' sizes and modes as earlier builds found them (made before the DOCX's
-    # process is forked, which then checks no picture again)
-    inspections = None if fresh else JsonTable(root / CACHE_DIR / "inspected.json")
-    remember_inspections(inspections)
-    # flat colours converted for the screen and Word (in the processes forked for them,
-    # which save what they add: `_saving`)
-    colours = None if fresh else JsonTable(root / CACHE_DIR / "colours.json")
-    remember_colours(colours)
-    # what Word's font table says of each font file (read by the DOCX's process)
-    fonts = None if fresh else JsonTable(root / CACHE_DIR / "font-facts.json")
-    remember_font_facts(fonts)
-    try:
+    with _fact_tables(root, fresh) as tables:
         prepared = prepare_deliverable(
             root,
             deliverable,
@@ -263,25 +252,36 @@ def _build(
             return result
         with _render_caches(root, replay=not fresh):
             _render(
-                prepared,
-                root,
-                formats,
-                variants,
-                preflight,
-                result,
-                diagnostics,
-                fresh,
-                tables=(colours, fonts),
+                prepared, root, formats, variants, preflight, result, diagnostics, fresh, tables
             )
-    finally:
-        remember_inspections(None)
-        remember_colours(None)
-        remember_font_facts(None)
-        for table in (inspections, colours, fonts):
-            if table is not None:
-                table.save()
     result.diagnostics = diagnostics.sorted()
     return result
+
+
+# Small facts earlier builds found, each table by the module that uses it: pictures' sizes
+# and modes (found before the DOCX's process is forked, which then checks no picture
+# again), flat colours converted for the screen and Word, and what Word's font table says
+# of each font file (the last two found in the forked processes, which save them: `_saving`).
+_FACTS: tuple[tuple[Callable[[JsonTable | None], None], str], ...] = (
+    (remember_inspections, "inspected.json"),
+    (remember_colours, "colours.json"),
+    (remember_font_facts, "font-facts.json"),
+)
+
+
+@contextlib.contextmanager
+def _fact_tables(root: Path, fresh: bool) -> Iterator[tuple[JsonTable | None, ...]]:
+    """The tables of `_FACTS` in use within the block (none when `fresh`), saved after it."""
+    tables = tuple(None if fresh else JsonTable(root / CACHE_DIR / name) for _, name in _FACTS)
+    for (remember, _), table in zip(_FACTS, tables, strict=True):
+        remember(table)
+    try:
+        yield tables
+    finally:
+        for (remember, _), table in zip(_FACTS, tables, strict=True):
+            remember(None)
+            if table is not None:
+                table.save()
 
 
 @contextlib.contextmanager

@@ -88,10 +88,7 @@ class _Hasher:
 
     def _tagged(self, out: Any, name: str, value: Any) -> None:
         _feed(out, b"k", name.encode())
-        if value is None:
-            out.update(b"-")
-        else:
-            out.update(self._digest(value, 0))
+        out.update(self.digest_of(value))
 
     def _annotations(self, out: Any, annots: Any) -> None:
         if not isinstance(annots, Array):
