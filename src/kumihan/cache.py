@@ -23,7 +23,7 @@ Kinds of cache, all under `<project>/.kumihan-cache/` (safe to delete at any tim
   times and inode (`file_digest`), so unchanged fonts and pictures are not read again;
   **colours.json** and **font-facts.json**: colours converted through the ICC profile
   and what Word's font table says of each font (`kumihan.render.pdf.color`,
-  `kumihan.render.docx.template`); **deflated**: page streams as deflated
+  `kumihan.typeset.fontfacts`); **deflated**: page streams as deflated
   (`kumihan.render.pdf.speedups`).
 
 Entries are written atomically; a damaged or unreadable entry is treated as a miss.

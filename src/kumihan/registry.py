@@ -45,7 +45,6 @@ from kumihan.diagnostics import Diagnostic, Diagnostics, Severity, SourceLoc
 from kumihan.layout.spec import Layout
 from kumihan.load.content import load_content
 from kumihan.pipeline import Prepared, prepare, read_layout
-from kumihan.render.docx.template import remember_font_facts
 from kumihan.render.pdf import PdfResult, make_context, render_pdf
 from kumihan.render.pdf.color import remember_colours
 from kumihan.render.pdf.context import PageRecord
@@ -54,6 +53,7 @@ from kumihan.render.pdf.images import measuring, remember_inspections, use_store
 from kumihan.render.pdf.measure import PdfMeasurer
 from kumihan.render.pdf.replay import PageStore, use_page_store
 from kumihan.render.pdf.speedups import use_deflate_store
+from kumihan.typeset.fontfacts import remember_font_facts
 from kumihan.units import MM
 
 T = TypeVar("T")

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from kumihan.cache import JsonTable, forget_file_hashes
-from kumihan.render.docx import template
-from kumihan.render.docx.template import font_decl_from_file, remember_font_facts
+from kumihan.render.docx.template import font_decl_from_file
+from kumihan.typeset import fontfacts
+from kumihan.typeset.fontfacts import remember_font_facts
 
 FONTS = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 
@@ -35,7 +36,7 @@ def test_a_remembered_font_gives_the_same_entry_without_reading_the_font(
     def no_reading(path: Path) -> list[object]:
         raise AssertionError(f"{path} was read again")
 
-    monkeypatch.setattr(template, "_font_facts", no_reading)
+    monkeypatch.setattr(fontfacts, "read_font_facts", no_reading)
     remember_font_facts(JsonTable(table.path))  # the next build
     again = font_decl_from_file(font, name="架空明朝", alt_name="Kakuu Mincho")
     assert again == read

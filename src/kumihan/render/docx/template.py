@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import docx
 from docx.document import Document
@@ -29,9 +29,9 @@ from docx.opc.part import Part
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import parse_xml
 
-from kumihan.cache import JsonTable, file_digest
 from kumihan.render.docx import oxml
 from kumihan.render.docx.oxml import BorderSide, Element, Justification, LineRule
+from kumihan.typeset.fontfacts import font_facts
 from kumihan.units import mm
 
 StyleKind = Literal["paragraph", "character", "table"]
@@ -555,70 +555,20 @@ def _set_theme_fonts(document: Document, major: tuple[str, str], minor: tuple[st
     theme._blob = serialize_part_xml(root)
 
 
-_FONT_FACTS: JsonTable | None = None
-
-
-def remember_font_facts(table: JsonTable | None) -> None:
-    """Keep what `font_decl_from_file` reads from each font file in `table`, by the file's
-    hash, across builds (None: read every time). A rebuild then neither imports fontTools
-    (30 ms) nor opens the fonts to write Word's font table."""
-    global _FONT_FACTS
-    _FONT_FACTS = table
-
-
 def font_decl_from_file(
     path: Path, *, name: str, alt_name: str | None = None, family: FontFamily = "roman"
 ) -> FontDecl:
-    """A `FontDecl` with panose, pitch and signature read from the TrueType file at `path`."""
-    table = _FONT_FACTS
-    key = f"{file_digest(path).hex()}|os2-post" if table is not None else ""
-    facts: Any = table.get(key) if table is not None else None
-    if not _usable_facts(facts):
-        facts = _font_facts(path)
-        if table is not None:
-            table.put(key, facts)
-    panose, usb, csb, pitch = facts
+    """A `FontDecl` with panose, pitch and signature read from the TrueType file at `path`
+    (or remembered from an earlier build: `kumihan.typeset.fontfacts`)."""
+    panose, usb, csb, pitch = font_facts(path)
     return FontDecl(
         name=name,
         alt_name=alt_name,
         family=family,
         pitch=pitch,
         panose=panose,
-        signature=FontSignature(usb=tuple(usb), csb=tuple(csb)),
+        signature=FontSignature(usb=usb, csb=csb),
     )
-
-
-def _usable_facts(facts: Any) -> bool:
-    """Is a remembered entry [panose hex, 4 ints, 2 ints, pitch]? (Else: read again.)"""
-    if not (isinstance(facts, list) and len(facts) == 4):
-        return False
-    panose, usb, csb, pitch = facts
-    return (
-        isinstance(panose, str)
-        and all(isinstance(ints, list) and len(ints) == n for ints, n in ((usb, 4), (csb, 2)))
-        and all(type(v) is int for v in (*usb, *csb))
-        and pitch in ("fixed", "variable")
-    )
-
-
-def _font_facts(path: Path) -> list[Any]:
-    """[panose hex, Unicode ranges, code page ranges, pitch] from the OS/2 and post tables."""
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(str(path), lazy=True)
-    try:
-        os2 = font["OS/2"]
-        p = os2.panose
-        digits = (
-            p.bFamilyType, p.bSerifStyle, p.bWeight, p.bProportion, p.bContrast,
-            p.bStrokeVariation, p.bArmStyle, p.bLetterForm, p.bMidline, p.bXHeight,
-        )  # fmt: skip
-        usb = [os2.ulUnicodeRange1, os2.ulUnicodeRange2, os2.ulUnicodeRange3, os2.ulUnicodeRange4]
-        csb = [os2.ulCodePageRange1, os2.ulCodePageRange2]
-        pitch = "fixed" if font["post"].isFixedPitch else "variable"
-    finally:
-        font.close()
-    return ["".join(f"{d:02X}" for d in digits), usb, csb, pitch]
 
 
 def _font_element(decl: FontDecl) -> Element:
