@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from kumihan import dataclass_code
 from kumihan import model as m
 from kumihan.collector import pause_for_good
 from kumihan.diagnostics import Diagnostic, Diagnostics, Severity
@@ -137,6 +138,7 @@ def run() -> NoReturn:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to lose
             stream.flush()
+    dataclass_code.save()  # os._exit skips atexit
     os._exit(code)
 
 

@@ -31,6 +31,7 @@ from functools import partial
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from kumihan import dataclass_code
 from kumihan.cache import (
     CACHE_DIR,
     BlobStore,
@@ -502,6 +503,7 @@ class _Forked(Generic[T]):
                 with os.fdopen(write_end, "wb") as out:
                     out.write(payload)
                 status = 0
+                dataclass_code.save()  # what this process made first (its own imports)
             finally:
                 os._exit(status)
         os.close(write_end)
