@@ -151,7 +151,9 @@ def _number_footnotes(doc: m.Document, diagnostics: Diagnostics) -> m.Document:
 
     def visit(block: m.Block) -> m.Block:
         if isinstance(block, m.Heading | m.Paragraph):
-            return replace(block, content=map_inlines(block.content, mark))
+            content = map_inlines(block.content, mark)
+            # unchanged (no footnote mark in it): kept, so the document is not copied
+            return block if content is block.content else replace(block, content=content)
         return block
 
     doc = map_document(doc, visit)
