@@ -52,7 +52,7 @@ from kumihan.render.pdf.context import PageRecord
 from kumihan.render.pdf.glyphfont import use_subset_store
 from kumihan.render.pdf.images import measuring, remember_inspections, use_store, worker_idle
 from kumihan.render.pdf.measure import PdfMeasurer
-from kumihan.render.pdf.replay import PageStore, use_page_store
+from kumihan.render.pdf.replay import PageStore, page_store, use_page_store
 from kumihan.render.pdf.speedups import use_deflate_store
 from kumihan.typeset.fontfacts import remember_font_facts
 from kumihan.units import MM
@@ -416,7 +416,23 @@ def _screen(prepared: Prepared, root: Path) -> tuple[bytes, int]:
 def _docx(prepared: Prepared, root: Path, record: PageRecord) -> bytes:
     from kumihan.render.docx import render_docx
 
-    return render_docx(prepared.document, prepared.layout, root, record, prepared.created)
+    with _case_bodies(root):
+        return render_docx(prepared.document, prepared.layout, root, record, prepared.created)
+
+
+@contextlib.contextmanager
+def _case_bodies(root: Path) -> Iterator[None]:
+    """Within the block, cases' Word bodies are kept and reused when case pages are
+    (`_render_caches`), under the same key of layouts, assets and toolkit."""
+    from kumihan.render.docx.fragments import FragmentStore, use_fragment_store
+
+    pages = page_store()
+    if pages is not None:
+        use_fragment_store(FragmentStore(BlobStore(root, "docx-cases"), pages.context))
+    try:
+        yield
+    finally:
+        use_fragment_store(None)
 
 
 def _docx_beside(prepared: Prepared, root: Path, pages: _Channel) -> bytes:
@@ -427,7 +443,8 @@ def _docx_beside(prepared: Prepared, root: Path, pages: _Channel) -> bytes:
     from kumihan.render.docx.pages import DeferredPages
 
     deferred = DeferredPages()
-    word = write_docx(prepared.document, prepared.layout, root, deferred)
+    with _case_bodies(root):
+        word = write_docx(prepared.document, prepared.layout, root, deferred)
     record = pages.receive()
     assert isinstance(record, PageRecord)
     deferred.fill(word, record)

@@ -822,11 +822,13 @@ def add_internal_link(
 
 def add_external_link(
     paragraph: Paragraph, url: str, text: str, run_style: str | None = None
-) -> None:
-    """Append a w:hyperlink to `url` (a TargetMode="External" relationship of the part)."""
-    r_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+) -> str:
+    """Append a w:hyperlink to `url` (a TargetMode="External" relationship of the part);
+    gives the relationship's id."""
+    r_id: str = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
     link = _hyperlink(paragraph, {"r:id": r_id, "w:history": "1"})
     link.append(_run(text, style_id=run_style))
+    return r_id
 
 
 # --------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ removes its run, as the writer would not have written one.
 from __future__ import annotations
 
 import secrets
-from typing import Protocol
+from typing import Any, Protocol
 
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
@@ -44,17 +44,30 @@ class DeferredPages:
         self.asked.append((anchor, missing))
         return f"{self.mark}{len(self.asked) - 1}{_CLOSE}"
 
+    @classmethod
+    def resumed(cls, mark: str, asked: list[tuple[str, str]]) -> DeferredPages:
+        """The tokens another `DeferredPages` gave (its `mark` and `asked`), to fill those
+        it left in XML kept from an earlier build (`kumihan.render.docx.fragments`)."""
+        pages = cls()
+        pages.mark, pages.asked = mark, list(asked)
+        return pages
+
     def fill(self, word: WordDocument, record: PageRecord) -> None:
         """Replace every token in the document's body with the page number it stands for."""
+        self.fill_element(word.element.body, record)
+
+    def fill_element(self, element: Any, pages: PageNumbers) -> None:
+        """Replace the tokens within `element` with what `pages` gives for them (a page
+        number, or another writer's token)."""
         if not self.asked:
             return
         text_tag = qn("w:t")
-        for text in list(word.element.body.iter(text_tag)):
+        for text in list(element.iter(text_tag)):
             value = text.text
             if not value or not value.startswith(self.mark) or not value.endswith(_CLOSE):
                 continue
             anchor, missing = self.asked[int(value[len(self.mark) : -1])]
-            page = record.page_text(anchor, missing)
+            page = pages.page_text(anchor, missing)
             if page:
                 text.text = page
                 if page.strip() != page:  # as python-docx writes a run's text

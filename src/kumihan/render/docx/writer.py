@@ -42,9 +42,11 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from kumihan import model as m
+from kumihan.cache import value_digest
 from kumihan.diagnostics import SourceLoc
 from kumihan.layout.spec import Layout
-from kumihan.render.docx import oxml
+from kumihan.render.docx import fragments, oxml
+from kumihan.render.docx.fragments import Journal, fragment_store
 from kumihan.render.docx.pages import PageNumbers
 from kumihan.render.docx.styles import StyleSheetBuilder, hex_color
 from kumihan.render.pdf.charts import chart_png
@@ -70,14 +72,17 @@ class Container(Protocol):
 class Bookmarks:
     """Model anchors → Word bookmark names (hidden ones: _Toc…, _Ref…) and ids."""
 
-    def __init__(self) -> None:
+    def __init__(self, journal: Journal | None = None) -> None:
         self.names: dict[str, str] = {}
         self.next_id = 1
+        self.journal = journal or Journal()  # a case being recorded notes the names it takes
 
     def name(self, anchor: str, kind: str = "_Ref") -> str:
         if anchor not in self.names:
             self.names[anchor] = f"{kind}{len(self.names) + 1:08d}"
-        return self.names[anchor]
+        name = self.names[anchor]
+        self.journal.note("name", anchor, kind, name)
+        return name
 
     def add(self, paragraph: Paragraph, anchor: str, kind: str = "_Ref") -> None:
         oxml.add_bookmark(paragraph, self.name(anchor, kind), self.next_id)
@@ -156,11 +161,14 @@ class Pictures:
     part's), and drawing ids come from `ShapeIds`.
     """
 
-    def __init__(self, document: WordDocument, rel_ids: RelIds) -> None:
+    def __init__(
+        self, document: WordDocument, rel_ids: RelIds, journal: Journal | None = None
+    ) -> None:
         self.document_part = document.part
         self.rel_ids = rel_ids
         self.shape_ids = ShapeIds()
         self.by_sha1: dict[str, ImagePart] | None = None  # the package's image parts
+        self.journal = journal or Journal()  # a case being recorded notes its pictures
 
     def add(self, paragraph: Paragraph, stream: IO[bytes], width: Length, height: Length) -> None:
         """In: the paragraph, the image file's bytes and the size to show it at.
@@ -170,7 +178,14 @@ class Pictures:
         r_id, image = self.image(part, stream)
         cx, cy = image.scaled_dimensions(width, height)
         shape_id = self.shape_ids.take(part)
+        self.journal.note("picture", image.blob, r_id, shape_id)
         run.add_drawing(CT_Inline.new_pic_inline(shape_id, r_id, image.filename, cx, cy))
+
+    def relate(self, part: StoryPart, stream: IO[bytes]) -> tuple[str, int]:
+        """What `add` takes from the document for a picture, without writing it (a case
+        put back from a fragment): the relationship id and the drawing id."""
+        r_id, _ = self.image(part, stream)
+        return r_id, self.shape_ids.take(part)
 
     def image(self, part: StoryPart, stream: IO[bytes]) -> tuple[str, Image]:
         """`part.get_or_add_image(stream)`: the id of the relationship from `part` to the
@@ -306,7 +321,8 @@ class DocxWriter:
         self.map = styles.map
         self.pages = pages  # printed page numbers (the print PDF's, or tokens for them)
         self.ctx = ctx  # a screen-variant context: RGB pictures and charts for Word
-        self.bookmarks = Bookmarks()
+        self.journal = Journal()  # what a case being recorded takes from the document
+        self.bookmarks = Bookmarks(self.journal)
         self.step = 0  # the fit step of the case being written
         self.first_section = True
         self.chapter_captions: set[int] = set()
@@ -320,7 +336,7 @@ class DocxWriter:
         remember_part_names(document)
         self.rel_ids = RelIds(document.part.rels)  # the document part's new relationships
         self.block_width: Any = None  # the current section's text width (EMU), once known
-        self.pictures = Pictures(document, self.rel_ids)
+        self.pictures = Pictures(document, self.rel_ids, self.journal)
         self.hex_cache: dict[Color, str] = {}
         # what the last section's headers and footers show, each its own or inherited
         self.stories_in_effect: dict[tuple[HeaderOrFooter, WD_HEADER_FOOTER], Any] = {}
@@ -637,7 +653,8 @@ class DocxWriter:
                         paragraph, self.bookmarks.name(node.url[1:]), text, link_style
                     )
                 else:
-                    oxml.add_external_link(paragraph, node.url, text, link_style)
+                    r_id = oxml.add_external_link(paragraph, node.url, text, link_style)
+                    self.journal.note("link", node.url, r_id)
             elif isinstance(node, m.FootnoteRef):
                 run = add_text(paragraph, str(node.number or "?"))
                 mark = self.map.ids.get("footnote-mark")
@@ -1063,6 +1080,32 @@ class DocxWriter:
             self.setup_section(self.add_section(WD_SECTION.NEW_PAGE), resumed)
 
     def write_case(self, container: Container, block: m.CaseSpread) -> None:
+        """The case's pages, put back from an earlier build when it wrote the same case
+        into the same place (`fragments`), else written and kept for the next."""
+        store = fragment_store()
+        if store is None or container is not self.doc:
+            self.write_case_pages(container, block)
+            return
+        if self.block_width is None:
+            self.block_width = block_width(self.last_section())
+        key = store.key(
+            value_digest(block),
+            width=int(self.block_width),
+            template=self.current.template,
+            break_next=self.break_next,
+        )
+        body = self.doc.element.body
+        kept = store.get(key)
+        if kept is not None:
+            fragments.replay(self, body, kept)
+            return
+        made = fragments.record(
+            self, body, lambda: self.write_case_pages(container, block), self.doc.element.nsmap
+        )
+        if made is not None:
+            store.put(key, made)
+
+    def write_case_pages(self, container: Container, block: m.CaseSpread) -> None:
         self.step = block.fit.step
         self.in_case = True
         for index, page in enumerate(block.pages):
