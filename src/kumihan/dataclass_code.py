@@ -4,7 +4,7 @@
 the frozen `__setattr__` …) as source text and compiles it, for every class at every
 start: about 600 small compilations, 60 ms of each command before it does anything.
 Python keeps no .pyc for them. Here the compiled code is kept by its source text in
-`__pycache__/dataclass-methods.<tag>.marshal` (written as .pyc files are: not when
+`__pycache__/dataclass-methods.<tag>.v<format>.marshal` (written as .pyc files are: not when
 `sys.dont_write_bytecode`, nor where the package cannot be written), so a later start
 compiles only what changed. The code run is the code `compile` gives for the same text:
 nothing else about the classes changes.
@@ -24,17 +24,20 @@ import importlib.util
 import marshal
 import os
 import sys
+import tempfile
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
+_FORMAT = 2  # 2: compiled without this module's `from __future__` flags
 FILE = (
     Path(__file__).resolve().parent
     / "__pycache__"
-    / f"dataclass-methods.{sys.implementation.cache_tag}.marshal"
+    / f"dataclass-methods.{sys.implementation.cache_tag}.v{_FORMAT}.marshal"
 )
 
 _codes: dict[str, CodeType] = {}
+_used: set[str] = set()  # the texts this process made classes from
 _new = False  # something was compiled that the file does not hold
 _BOUND = 4000  # entries in the file (the toolkit and its libraries use about 700)
 
@@ -43,9 +46,13 @@ def _exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
     """`exec` as `dataclasses` calls it, with the text's compiled code remembered."""
     global _new
     if type(source) is str:
+        _used.add(source)
         code = _codes.get(source)
         if code is None:
-            code = _codes[source] = compile(source, "<string>", "exec")
+            # dont_inherit: as `exec` compiles the text, without the flags of this module
+            # (its `from __future__ import annotations` would keep the methods'
+            # annotations as strings)
+            code = _codes[source] = compile(source, "<string>", "exec", dont_inherit=True)
             _new = True
         source = code
     builtins.exec(source, globals, locals)
@@ -81,14 +88,18 @@ def save(path: Path = FILE) -> None:
     if not _new or sys.dont_write_bytecode:
         return
     _new = False
-    kept = _read(path)
-    # texts no longer made (the toolkit changed) would pile up: past a bound, only this
-    # process's are kept
-    merged = kept | _codes if len(kept) + len(_codes) < _BOUND else dict(_codes)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    merged = _read(path) | _codes
+    if len(merged) > _BOUND:
+        # texts no longer made (the toolkit changed) would pile up: past the bound, only
+        # what this process used is kept
+        merged = {text: code for text, code in merged.items() if text in _used}
     with contextlib.suppress(OSError):  # a read-only install: compile again next time
         path.parent.mkdir(exist_ok=True)
-        temporary.write_bytes(importlib.util.MAGIC_NUMBER + marshal.dumps(merged))
-        os.replace(temporary, path)
-    with contextlib.suppress(OSError):
-        temporary.unlink(missing_ok=True)
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(importlib.util.MAGIC_NUMBER + marshal.dumps(merged))
+            os.replace(name, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(name)

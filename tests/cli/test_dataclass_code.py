@@ -4,15 +4,19 @@ them, the classes behave as Python makes them, and a damaged or foreign file is 
 from __future__ import annotations
 
 import importlib.util
+import inspect
+import marshal
 import subprocess
 import sys
 import textwrap
+import typing
 from dataclasses import FrozenInstanceError, dataclass
 from pathlib import Path
 
 import pytest
 
 from kumihan import dataclass_code
+from kumihan.model import Paragraph
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -91,6 +95,15 @@ def test_classes_made_through_the_memo_behave_as_pythons(tmp_path: Path) -> None
     assert repr(place).endswith("KakuuPlace(name='架空村', households=12)")
     with pytest.raises(FrozenInstanceError):
         place.name = "別の村"  # type: ignore[misc]
+    # the methods are compiled as dataclasses compile them, not with this module's
+    # `from __future__ import annotations`: their annotations are the types
+    assert typing.get_type_hints(KakuuPlace.__init__) == {
+        "name": str,
+        "households": int,
+        "return": type(None),
+    }
+    # (the model's own annotations are strings: its module defers them)
+    assert inspect.signature(Paragraph).parameters["role"].annotation == "str"
 
 
 def test_nothing_is_written_when_bytecode_is_not(
@@ -104,3 +117,18 @@ def test_nothing_is_written_when_bytecode_is_not(
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     dataclass_code.save(memo)
     assert memo.is_file()
+
+
+def test_past_the_bound_only_the_code_this_process_used_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memo = tmp_path / "dataclass-methods.marshal"
+    stale = {f"def kakuu_{i}(): pass": compile("pass", "<string>", "exec") for i in range(30)}
+    memo.write_bytes(importlib.util.MAGIC_NUMBER + marshal.dumps(stale))
+    monkeypatch.setattr(dataclass_code, "_BOUND", 10)
+    monkeypatch.setattr(dataclass_code, "_new", True)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    dataclass_code.save(memo)
+    kept = dataclass_code._read(memo)
+    assert kept and not set(kept) & set(stale)
+    assert set(kept) <= dataclass_code._used
