@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -63,8 +64,17 @@ def toolkit_digest() -> str:
 
 def value_digest(value: object) -> bytes:
     """A hash of a value by its pickle (a layout, say): equal values built the same way
-    hash the same in every process."""
-    return hashlib.sha256(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)).digest()
+    hash the same in every process.
+
+    Pickled without its memo: a normal pickle refers back to an object it has already
+    written, so two equal values whose parts are shared differently (a model parsed
+    afresh, or unpickled from the content memo) would pickle, and hash, differently.
+    The model is a tree, never a cycle, which is what the memo-less mode requires."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: the bytes depend on the value alone
+    pickler.dump(value)
+    return hashlib.sha256(out.getbuffer()).digest()
 
 
 def files_digest(root: Path, paths: Iterable[Path], extra: str = "") -> str:

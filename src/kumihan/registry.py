@@ -31,6 +31,9 @@ from functools import partial
 from pathlib import Path
 from typing import Generic, TypeVar
 
+import PIL
+import reportlab
+
 from kumihan import dataclass_code
 from kumihan.cache import (
     CACHE_DIR,
@@ -294,10 +297,13 @@ def _render_caches(root: Path, *, replay: bool = True) -> Iterator[None]:
     use_subset_store(BlobStore(root, "fonts"))  # embedded font subsets, likewise
     # streams deflated before (the pages an edit left as they were)
     use_deflate_store(BlobStore(root, "deflated") if replay else None)
-    # case pages drawn in earlier builds: their key names the layouts, the fonts and
-    # pictures under assets/ and the toolkit (`files_digest`), and each page its content
+    # pages drawn in earlier builds: their key names the layouts, the fonts and pictures
+    # under assets/, the toolkit (`files_digest`) and the libraries that write what is
+    # kept, and each page its content
     assets = [p for p in sorted((root / "assets").rglob("*")) if p.is_file()]
-    store = PageStore(BlobStore(root, "pages"), files_digest(root, layout_files(root) + assets))
+    libraries = f"reportlab {reportlab.Version}|Pillow {PIL.__version__}"
+    context = files_digest(root, layout_files(root) + assets, libraries)
+    store = PageStore(BlobStore(root, "pages"), context)
     use_page_store(store if replay else None)
     try:
         yield

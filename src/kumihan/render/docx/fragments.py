@@ -30,6 +30,7 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
 
+import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
@@ -70,6 +71,8 @@ class FragmentStore:
         """In: the case block's `value_digest` and the writer's state it depends on (the
         body's text width in EMU, the part's page template, a pending page break)."""
         digest = hashlib.sha256(_FRAGMENT_VERSION + self.context.encode())
+        # the libraries that write much of the kept XML (tables, pictures, serialisation)
+        digest.update(f"python-docx {docx.__version__}|lxml {etree.LXML_VERSION}|".encode())
         digest.update(f"{width}|{template}|{break_next}|".encode())
         digest.update(case_digest)
         return digest.hexdigest()
@@ -80,7 +83,7 @@ class FragmentStore:
             return None
         try:
             fragment = pickle.loads(data)
-        except (pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
+        except Exception:  # a damaged entry, whatever unpickling makes of it: a miss
             return None
         return fragment if isinstance(fragment, Fragment) else None
 
