@@ -13,8 +13,10 @@ from kumihan.render.pdf import speedups  # noqa: F401
 
 # isort: split
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from reportlab.platypus.flowables import Flowable
@@ -50,8 +52,9 @@ def render_pdf(
     """Lay out and draw the document; finish it as PDF/X-1a (print) or for the web (screen)."""
     ctx = make_context(layout, root, variant)
     builder = FlowableBuilder(ctx, layout.page.frame_width, layout.page.frame_height)
-    parts: list[tuple[m.Part, list[Flowable]]] = [
-        (part, builder.blocks(part.blocks)) for part in doc.parts
+    # made when the story reaches them: a run of pages replayed needs none (`flowing`)
+    parts: list[tuple[m.Part, Callable[[], list[Flowable]]]] = [
+        (part, partial(builder.blocks, part.blocks)) for part in doc.parts
     ]
     buffer = io.BytesIO()
     template = KumihanDoc(

@@ -10,7 +10,7 @@ with TrimBox/BleedBox on every page.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from reportlab.lib.colors import CMYKColorSep
@@ -23,6 +23,7 @@ from kumihan import model as m
 from kumihan.layout.spec import HeaderFooter, Layout
 from kumihan.render.pdf.context import RenderContext
 from kumihan.render.pdf.flowables import Clipped, VSpace, keep_with_next
+from kumihan.render.pdf.flowing import PageRun, RunRecorder, replayable
 from kumihan.render.pdf.furniture import trim_origin
 from kumihan.transforms.numbers import roman
 
@@ -123,6 +124,8 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
         self.subhead = ""
         self.saved_templates: list[tuple[str, str, str]] = []
         self.page_state = ("body", "", "")
+        self.queue: list[Flowable] = []  # the story being laid out (`flowing.PageRun`)
+        self.group_recorder: RunRecorder | None = None  # a run of pages being recorded
         templates = []
         for name in self.layout.templates:
             for odd in (True, False):
@@ -163,6 +166,7 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
         super().build(flowables, *args, **kw)
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
+        self.queue = flowables
         first = flowables[0] if flowables else None
         after = flowables[1] if len(flowables) > 1 else None
         try:
@@ -215,6 +219,14 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
         if self.blank:
             # a blank left-hand page before a right-hand start: end it at once
             self._hanging.insert(0, _EndBlank())
+        if self.group_recorder is not None:
+            self.group_recorder.begin_page(self)
+
+    def handle_pageEnd(self) -> None:
+        recorder = self.group_recorder
+        if recorder is not None and recorder.current is not None and recorder.end_page(self):
+            self.group_recorder = None  # the run's last page: kept
+        super().handle_pageEnd()  # the furniture, not part of the run's record
 
     def _page_label(self, physical: int) -> None:
         """PDF /PageLabels so a viewer shows the printed numbers (i, ii, 1, 2 …).
@@ -405,16 +417,54 @@ def _draw_marks(canv: Canvas, layout: Layout, origin: float) -> None:
     canv.restoreState()
 
 
-def story_for(parts: Sequence[tuple[m.Part, list[Flowable]]]) -> list[Flowable]:
-    """The flat story: each part's flowables preceded by its `PartStart`."""
+PartFlowables = list[Flowable] | Callable[[], list[Flowable]]
+
+
+def story_for(parts: Sequence[tuple[m.Part, PartFlowables]]) -> list[Flowable]:
+    """The flat story: each part's flowables preceded by its `PartStart`.
+
+    Parts are taken in runs, each beginning on a page of its own (a part that
+    `continue`s joins the run before it). A run that can be replayed (`flowing`) is
+    a `PageRun`, whose flowables are made only if its pages were not drawn before.
+    """
     story: list[Flowable] = []
-    for index, (part, flowables) in enumerate(parts):
-        story.append(PartStart(part, first=index == 0))
-        bound = keep_with_next(flowables)
-        if bound and (index == 0 or part.start != "continue") and bound[0].getSpaceBefore() > 0:
-            # Word keeps a paragraph's space before at the top of a new section's first
-            # page (it drops it only after a natural page break); so do we
-            story.append(VSpace(bound[0].getSpaceBefore()))
-            bound[0].spaceBefore = 0.0
-        story.extend(bound)
+    for run in _runs(parts):
+        first_index, (first, _) = run[0]
+        story.append(PartStart(first, first=first_index == 0))
+
+        def items(run: list[tuple[int, tuple[m.Part, PartFlowables]]] = run) -> list[Flowable]:
+            made: list[Flowable] = []
+            for index, (part, flowables) in run:
+                if index != run[0][0]:
+                    made.append(PartStart(part, first=False))
+                made.extend(_part_flowables(part, flowables, index == 0))
+            return made
+
+        parts_of_run = [part for _, (part, _) in run]
+        if first_index == 0 or not replayable(parts_of_run):
+            story.extend(items())
+        else:
+            story.append(PageRun(parts_of_run, items))
     return story
+
+
+def _runs(
+    parts: Sequence[tuple[m.Part, PartFlowables]],
+) -> list[list[tuple[int, tuple[m.Part, PartFlowables]]]]:
+    """The parts in runs: a new run wherever a part does not `continue` the page."""
+    runs: list[list[tuple[int, tuple[m.Part, PartFlowables]]]] = []
+    for index, entry in enumerate(parts):
+        if not runs or entry[0].start != "continue":
+            runs.append([])
+        runs[-1].append((index, entry))
+    return runs
+
+
+def _part_flowables(part: m.Part, flowables: PartFlowables, first: bool) -> list[Flowable]:
+    bound = keep_with_next(flowables() if callable(flowables) else flowables)
+    if bound and (first or part.start != "continue") and bound[0].getSpaceBefore() > 0:
+        # Word keeps a paragraph's space before at the top of a new section's first
+        # page (it drops it only after a natural page break); so do we
+        bound = [VSpace(bound[0].getSpaceBefore()), *bound]
+        bound[1].spaceBefore = 0.0
+    return bound

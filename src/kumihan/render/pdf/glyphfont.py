@@ -114,6 +114,8 @@ class GlyphFont:
         return [(0, self.encode(text, doc))]
 
     def getSubsetInternalName(self, subset: int, doc: Any) -> str:
+        for recorder in RECORDERS:  # a face set before any glyph is drawn in it
+            recorder.setdefault(self.fontName, set())
         self._used_in(doc)
         return "/" + self.resource
 

@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import inspect
 import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import getFont
@@ -55,7 +56,9 @@ RECORDED_CALLS = (
     "addOutlineEntry",
 )
 
-_RECORD_VERSION = b"1"
+_RECORD_VERSION = b"3"  # 2: link rectangles kept absolute; 3: faces in order of use
+
+R = TypeVar("R")
 
 
 @dataclass
@@ -89,21 +92,28 @@ class PageStore:
 
     def key(self, page_key: str, ctx: RenderContext, x: float, y: float) -> str:
         digest = hashlib.sha256(_RECORD_VERSION + self.context.encode())
-        digest.update(f"{ctx.variant}|{x:.4f}|{y:.4f}|{ctx.record.outline_level}|".encode())
+        # the deliverable's own layout too: all layouts are in the context, and the same
+        # content may be styled otherwise in another deliverable
+        digest.update(f"{ctx.layout.file}|{ctx.variant}|{x:.4f}|{y:.4f}|".encode())
+        digest.update(f"{ctx.record.outline_level}|".encode())
         digest.update(page_key.encode())
         return digest.hexdigest()
 
     def get(self, key: str) -> DrawnPage | None:
+        return self.get_record(key, DrawnPage)
+
+    def get_record(self, key: str, kind: type[R]) -> R | None:
+        """The record kept under `key` if it is a `kind` (a page, or a run of pages)."""
         data = self.blobs.get(key)
         if data is None:
             return None
         try:
-            page = pickle.loads(data)
-        except (pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
+            found = pickle.loads(data)
+        except Exception:  # a damaged entry, whatever unpickling makes of it: a miss
             return None
-        return page if isinstance(page, DrawnPage) else None
+        return found if isinstance(found, kind) else None
 
-    def put(self, key: str, page: DrawnPage) -> None:
+    def put(self, key: str, page: object) -> None:
         try:
             data = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PickleError, TypeError, AttributeError):
@@ -147,7 +157,7 @@ def recording(canvas: Any, ctx: RenderContext) -> Iterator[list[DrawnPage]]:
         def call(*args: Any, **kwargs: Any) -> Any:
             if depth[0] == 0:
                 try:
-                    calls.append((name, _portable(args), kwargs))
+                    calls.append((name, *_portable(canvas, name, args, kwargs)))
                 except _Uncacheable as exc:
                     problems.append(str(exc))
             depth[0] += 1
@@ -181,7 +191,9 @@ def recording(canvas: Any, ctx: RenderContext) -> Iterator[list[DrawnPage]]:
             colors={k: v for k, v in canvas._colorsUsed.items() if k not in colors_before},
             has_images=has_images,
             calls=calls,
-            glyphs={face: sorted(pairs) for face, pairs in sorted(glyphs.items())},
+            # in the order the faces were first used: a face new to the document is
+            # added to its fonts then, and the fonts' objects are numbered in that order
+            glyphs={face: sorted(pairs) for face, pairs in glyphs.items()},
             anchors=[a for a in record.anchors if a not in anchors_before],
             page_forms={k: v for k, v in ctx.forms.items() if k not in page_forms_before},
             overflows=[points for _, points in record.overflows[overflows_at:]],
@@ -228,7 +240,28 @@ def _page_flags(canvas: Any) -> set[str]:
     return flags
 
 
-def _portable(args: tuple[Any, ...]) -> tuple[Any, ...]:
+def _portable(
+    canvas: Any, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """A recorded call's arguments as they can be made again anywhere: a link's rectangle
+    given relative to the current transformation (a flowable's, when it was drawn) is
+    made absolute, since a replayed page is put back with no transformation."""
     if any(isinstance(arg, ImageReader) for arg in args):
         raise _Uncacheable("a picture drawn by reportlab, not by kumihan.render.pdf.picture")
-    return args
+    if name not in _RELATIVE_RECTS:
+        return args, kwargs
+    bound = inspect.signature(getattr(type(canvas), name)).bind(canvas, *args, **kwargs)
+    bound.apply_defaults()
+    rect_name = _RELATIVE_RECTS[name]
+    rect = bound.arguments[rect_name]
+    if bound.arguments["relative"] and rect:
+        corners = [canvas.absolutePosition(x, y) for x in rect[::2] for y in rect[1::2]]
+        xs, ys = [x for x, _ in corners], [y for _, y in corners]
+        bound.arguments[rect_name] = (min(xs), min(ys), max(xs), max(ys))
+        bound.arguments["relative"] = 0
+    extra = bound.arguments.pop("kw", {})
+    return bound.args[1:], {**bound.kwargs, **extra}
+
+
+# the calls that may take a rectangle relative to the current transformation
+_RELATIVE_RECTS = {"linkRect": "Rect", "linkURL": "rect"}
