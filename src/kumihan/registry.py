@@ -422,19 +422,19 @@ def _screen(prepared: Prepared, root: Path) -> tuple[bytes, int]:
 def _docx(prepared: Prepared, root: Path, record: PageRecord) -> bytes:
     from kumihan.render.docx import render_docx
 
-    with _case_bodies(root):
+    with _kept_bodies(root):
         return render_docx(prepared.document, prepared.layout, root, record, prepared.created)
 
 
 @contextlib.contextmanager
-def _case_bodies(root: Path) -> Iterator[None]:
-    """Within the block, cases' Word bodies are kept and reused when case pages are
-    (`_render_caches`), under the same key of layouts, assets and toolkit."""
+def _kept_bodies(root: Path) -> Iterator[None]:
+    """Within the block, the Word bodies of cases and parts are kept and reused when the
+    PDF's pages are (`_render_caches`), under the same key of layouts, assets, toolkit."""
     from kumihan.render.docx.fragments import FragmentStore, use_fragment_store
 
     pages = page_store()
     if pages is not None:
-        use_fragment_store(FragmentStore(BlobStore(root, "docx-cases"), pages.context))
+        use_fragment_store(FragmentStore(BlobStore(root, "docx-bodies"), pages.context))
     try:
         yield
     finally:
@@ -449,7 +449,7 @@ def _docx_beside(prepared: Prepared, root: Path, pages: _Channel) -> bytes:
     from kumihan.render.docx.pages import DeferredPages
 
     deferred = DeferredPages()
-    with _case_bodies(root):
+    with _kept_bodies(root):
         word = write_docx(prepared.document, prepared.layout, root, deferred)
     record = pages.receive()
     assert isinstance(record, PageRecord)

@@ -1,9 +1,10 @@
-"""A case's Word body written once and put back in later builds, so an edit rewrites
-only its own case in the DOCX too (as `kumihan.render.pdf.replay` does for its pages).
+"""A case's or a part's Word body written once and put back in later builds, so an edit
+rewrites only its own case or chapter in the DOCX too (as `kumihan.render.pdf.replay`
+and `kumihan.render.pdf.flowing` do for the PDF's pages).
 
-A case writes its four pages into the body of the document: paragraphs and tables
-whose XML depends on the case alone, except for what it takes from the document as a
-whole. That is what a `Fragment` keeps beside the XML, in the order it was taken:
+A case writes its four pages into the body of the document, a part (a chapter, the
+policy cards …) its blocks: paragraphs and tables whose XML depends on the case or
+part alone, except for what it takes from the document as a whole. That is what a `Fragment` keeps beside the XML, in the order it was taken:
 
 - bookmark names (`Bookmarks.name`: numbered in the order anchors are first met in
   the document) and ids (a run of consecutive numbers);
@@ -14,9 +15,9 @@ whole. That is what a `Fragment` keeps beside the XML, in the order it was taken
   written and when put back.
 
 On a hit, the XML is parsed and those are taken again from this document, in the same
-order, and renamed in the XML; so a case put back is byte for byte the case a fresh
+order, and renamed in the XML; so what is put back is byte for byte what a fresh
 writer gives (the tests compare a warm build with one from an empty cache). Fragments
-are kept in `.kumihan-cache/docx-cases` (`use_fragment_store`).
+are kept in `.kumihan-cache/docx-bodies` (`use_fragment_store`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from docx.oxml.parser import parse_xml
 from lxml import etree  # type: ignore[import-untyped]  # (no stubs installed)
 
 from kumihan.cache import BlobStore
-from kumihan.render.docx import oxml
 from kumihan.render.docx.pages import DeferredPages
 
 _FRAGMENT_VERSION = b"1"
@@ -48,9 +48,9 @@ _BOOKMARK_NAME = re.compile(r"_(?:Ref|Toc)\d{8}")
 
 @dataclass
 class Fragment:
-    """One case's body XML and what writing it took from the document (module docstring)."""
+    """One case's or part's body XML and what writing it took from the document."""
 
-    xml: bytes  # the case's w:p and w:tbl, inside a w:body declaring the document's namespaces
+    xml: bytes  # its w:p and w:tbl, inside a w:body declaring the document's namespaces
     taken: list[tuple[Any, ...]] = field(default_factory=list)  # ("name"|"picture"|"link", …)
     first_id: int = 0  # the first bookmark id it used
     ids: int = 0  # how many consecutive bookmark ids it used
@@ -105,7 +105,8 @@ def fragment_store() -> FragmentStore | None:
 
 
 class Journal:
-    """What a case being recorded takes from the document, in order (None: not recording)."""
+    """What a case or part being recorded takes from the document, in order (None: not
+    recording)."""
 
     def __init__(self) -> None:
         self.entries: list[tuple[Any, ...]] | None = None
@@ -124,8 +125,8 @@ def _content_end(body: Any) -> int:
 def record(
     writer: Any, body: Any, write: Callable[[], None], nsmap: dict[str | None, str]
 ) -> Fragment | None:
-    """Write a case with `write` (which appends to `body`), noting what it takes; gives
-    its fragment, or None when the case left state a fragment cannot hold. The case's
+    """Write a case or part with `write` (which appends to `body`), noting what it takes;
+    gives its fragment, or None when it left state a fragment cannot hold. Its
     page numbers are filled in from the writer's own `pages` before this returns."""
     outer_pages = writer.pages
     own_pages = DeferredPages()
@@ -180,10 +181,11 @@ def replay(writer: Any, body: Any, fragment: Fragment) -> None:
     id_shift = writer.bookmarks.next_id - fragment.first_id
     writer.bookmarks.next_id += fragment.ids
     _rename(wrapper, names, relationships, shapes, id_shift)
-    pages = DeferredPages.resumed(fragment.page_mark, fragment.pages_asked)
-    for element in list(wrapper):
-        oxml.append_block(body, element)
-        pages.fill_element(element, writer.pages)
+    DeferredPages.resumed(fragment.page_mark, fragment.pages_asked).fill_element(
+        wrapper, writer.pages
+    )
+    at = _content_end(body)
+    body[at:at] = list(wrapper)  # all at once, before the body's closing w:sectPr
     writer.break_next = fragment.break_next
 
 

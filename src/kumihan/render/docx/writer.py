@@ -11,7 +11,7 @@ section geometry, table geometry and page breaks.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from copy import deepcopy
 from dataclasses import replace as dc_replace
 from functools import cache
@@ -53,6 +53,7 @@ from kumihan.render.pdf.charts import chart_png
 from kumihan.render.pdf.context import RenderContext
 from kumihan.render.pdf.images import ImageProblem, png_bytes, prepared
 from kumihan.transforms.numbers import heading_label
+from kumihan.transforms.walk import iter_blocks
 from kumihan.typeset.types import Color
 
 FORMAT = {"arabic": "decimal", "roman": "lowerRoman"}
@@ -350,6 +351,13 @@ class DocxWriter:
         if first or part.start != "continue":
             self.setup_section(section, part)
         self.current = part
+        if any(isinstance(b, m.CaseSpread | m.Colophon) for b in iter_blocks(part.blocks)):
+            # cases are kept one by one (`write_case`); a colophon sets its section
+            self.write_blocks(part)
+        else:
+            self.kept(part, lambda: self.write_blocks(part))
+
+    def write_blocks(self, part: m.Part) -> None:
         for block in part.blocks:
             self.block(self.doc, block)
 
@@ -1082,26 +1090,33 @@ class DocxWriter:
     def write_case(self, container: Container, block: m.CaseSpread) -> None:
         """The case's pages, put back from an earlier build when it wrote the same case
         into the same place (`fragments`), else written and kept for the next."""
-        store = fragment_store()
-        if store is None or container is not self.doc:
+        if container is not self.doc:
             self.write_case_pages(container, block)
+            return
+        self.kept(block, lambda: self.write_case_pages(container, block))
+
+    def kept(self, value: m.Part | m.CaseSpread, write: Callable[[], None]) -> None:
+        """What `write` appends to the body for `value` (a part's blocks, or a case), put
+        back from an earlier build that wrote the same value into the same place
+        (`fragments`), else written and kept for the next."""
+        store = fragment_store()
+        if store is None:
+            write()
             return
         if self.block_width is None:
             self.block_width = block_width(self.last_section())
         key = store.key(
-            value_digest(block),
+            value_digest(value),
             width=int(self.block_width),
             template=self.current.template,
             break_next=self.break_next,
         )
         body = self.doc.element.body
-        kept = store.get(key)
-        if kept is not None:
-            fragments.replay(self, body, kept)
+        found = store.get(key)
+        if found is not None:
+            fragments.replay(self, body, found)
             return
-        made = fragments.record(
-            self, body, lambda: self.write_case_pages(container, block), self.doc.element.nsmap
-        )
+        made = fragments.record(self, body, write, self.doc.element.nsmap)
         if made is not None:
             store.put(key, made)
 

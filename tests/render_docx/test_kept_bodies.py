@@ -1,5 +1,5 @@
-"""Cases' Word bodies are reused between builds: after one case is edited, only that case
-is written again, and the .docx is byte for byte the one a build from an empty cache
+"""Cases' and parts' Word bodies are reused between builds: after one case is edited, only
+that case is written again, and the .docx is byte for byte the one a build from an empty cache
 writes, even when the edit shifts what later cases take from the document (picture and
 link relationship ids, drawing ids).
 
@@ -136,3 +136,42 @@ def test_the_forked_writer_puts_cases_back_to_the_same_bytes(project: Path) -> N
     stress.edit_case(sorted((project / "content" / "cases").glob("*.yaml"))[1])
     warm = docx(project)
     assert warm == docx(project, fresh=True)
+
+
+def test_a_chapter_edit_rewrites_only_that_chapter(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A part's blocks (a chapter, the policy cards, the survey) are kept as cases are."""
+    monkeypatch.setenv("KUMIHAN_SERIAL", "1")
+    parts: list[str] = []
+    original = DocxWriter.write_blocks
+
+    def spy(self: DocxWriter, part: Any) -> None:
+        parts.append(part.name)
+        original(self, part)
+
+    monkeypatch.setattr(DocxWriter, "write_blocks", spy)
+    report = build_docx(project, "report")
+    everything = len(parts)
+    parts.clear()
+    assert build_docx(project, "report") == report
+    replayed_all = list(parts)  # parts with a case or colophon are written every time
+
+    chapters = sorted((project / "content" / "guidebook").glob("*.md"))
+    chapters[0].write_text(
+        chapters[0].read_text(encoding="utf-8")
+        + "\n追記の段落。[架空の資料](https://example.org/shiryo)を参照。\n",
+        encoding="utf-8",
+    )
+    parts.clear()
+    warm = build_docx(project, "report")
+    assert len(parts) == len(replayed_all) + 1 < everything  # that chapter, and no other
+    assert warm == build_docx(project, "report", fresh=True)
+
+
+def build_docx(root: Path, deliverable: str, *, fresh: bool = False) -> bytes:
+    shutil.rmtree(root / ".kumihan-cache" / "deliverables", ignore_errors=True)
+    built = build_deliverable(root, deliverable, ("docx",), use_cache=not fresh)
+    assert not [d for d in built.diagnostics if d.code.startswith("E")], built.diagnostics
+    [artifact] = built.artifacts
+    return artifact.data
