@@ -99,3 +99,84 @@ def test_a_case_edit_replays_every_run_without_a_case(project: Path, runs: dict[
         assert cold[name] == warm[name], name
     for deliverable in ("summary", "casebook"):
         assert pdfs(project, deliverable) == pdfs(project, deliverable, fresh=True)
+
+
+# What a run registers in the document as a whole must be put back with it, whether or
+# not another run registered it first (the reviewer's cases: a page-number form two
+# chapters share, the same form in two colours, a label given twice).
+
+
+def chapter(root: Path, index: int) -> Path:
+    return sorted((root / "content" / "guidebook").glob("*.md"))[index]
+
+
+def add(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def remove(path: Path, text: str) -> None:
+    content = path.read_text(encoding="utf-8")
+    assert text in content
+    path.write_text(content.replace(text, ""), encoding="utf-8")
+
+
+def warm_equals_cold(root: Path) -> None:
+    warm = pdfs(root)
+    cold = pdfs(root, fresh=True)
+    for name in cold:
+        assert cold[name] == warm[name], name
+
+
+@pytest.fixture
+def fresh_project(tmp_path: Path) -> Path:
+    size = stress.Size(cases=2, sections=2, policies=8, questions=12, photos=0.0)
+    return stress.generate(tmp_path / "stress", size)
+
+
+def test_a_page_number_form_two_chapters_share(
+    fresh_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KUMIHAN_SERIAL", "1")
+    cite = "\n詳しくは[@sec:gb-kankyo-1|page]ページを参照。\n"
+    add(chapter(fresh_project, 0), cite)
+    add(chapter(fresh_project, 1), cite)
+    pdfs(fresh_project)
+    remove(chapter(fresh_project, 0), cite)  # the second chapter's run is replayed
+    warm_equals_cold(fresh_project)
+
+
+def test_the_same_page_reference_in_two_colours(
+    fresh_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KUMIHAN_SERIAL", "1")
+    add(chapter(fresh_project, 0), "\n詳しくは[@sec:gb-kankyo-1|page]ページを参照。\n")
+    add(
+        chapter(fresh_project, 1),
+        "\n[詳しくは[@sec:gb-kankyo-1|page]ページ](https://example.org/kakuu)\n",
+    )
+    pdfs(fresh_project)
+    add(chapter(fresh_project, 3), "\n確認のために追記した段落。\n")
+    warm_equals_cold(fresh_project)
+
+
+def test_a_label_given_twice(fresh_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KUMIHAN_SERIAL", "1")
+    twice = "\n#### 重複 {#sec:kakuu-dup}\n\n本文。\n"
+    add(chapter(fresh_project, 0), twice)
+    add(chapter(fresh_project, 2), twice + "[@sec:kakuu-dup|page]ページ。\n")
+    pdfs(fresh_project)
+    remove(chapter(fresh_project, 0), twice)
+    warm_equals_cold(fresh_project)
+
+
+def test_a_moved_project_replays_its_pictures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KUMIHAN_SERIAL", "1")
+    size = stress.Size(cases=2, sections=1, policies=8, questions=12, photos=1.0)
+    first = stress.generate(tmp_path / "first", size)
+    pdfs(first, "casebook")
+    moved = first.rename(tmp_path / "moved")
+    stress.edit_case(sorted((moved / "content" / "cases").glob("*.yaml"))[0])
+    warm = pdfs(moved, "casebook")
+    assert warm == pdfs(moved, "casebook", fresh=True)

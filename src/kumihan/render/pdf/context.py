@@ -43,6 +43,16 @@ class PageRecord:
 
 
 @dataclass
+class PageNotes:
+    """What a page being recorded registered in the document as a whole."""
+
+    forms: dict[str, tuple[str, str, str, float, tuple[float, float, float, float]]] = field(
+        default_factory=dict
+    )
+    anchors: list[str] = field(default_factory=list)
+
+
+@dataclass
 class RenderContext:
     layout: Layout
     fonts: FontBook
@@ -54,14 +64,20 @@ class RenderContext:
     forms: dict[str, tuple[str, str, str, float, tuple[float, float, float, float]]] = field(
         default_factory=dict
     )
+    # pages being recorded (`replay.recording`): each is told every page-number form
+    # registered and every anchor placed while it is open, in order
+    recorders: list[PageNotes] = field(default_factory=list)
 
     def page_box(self, anchor: str, style: Style, align: str = "left") -> str:
         """The form that prints `anchor`'s page number in `style`; filled after pagination.
 
         Right-aligned forms end at 2.5 em (contents, tables); left-aligned ones start at 0.
         """
-        name = page_form(f"{anchor}|{align}|{style.face}|{style.size}")
-        self.forms[name] = (anchor, align, style.face, style.size, style.color)
+        name = page_form(f"{anchor}|{align}|{style.face}|{style.size}|{style.color}")
+        value = (anchor, align, style.face, style.size, style.color)
+        self.forms[name] = value
+        for notes in self.recorders:
+            notes.forms[name] = value
         return name
 
     def rules(self, style: Style) -> Rules:

@@ -163,7 +163,12 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
         if flowables and isinstance(flowables[0], PartStart) and flowables[0].first:
             self.first_part = flowables[0].part
             self.adopt(self.first_part)
-        super().build(flowables, *args, **kw)
+        try:
+            super().build(flowables, *args, **kw)
+        finally:
+            if self.group_recorder is not None:  # a build that failed within a run
+                self.group_recorder.abandon()
+                self.group_recorder = None
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         self.queue = flowables

@@ -216,6 +216,8 @@ def mark_anchor(
     _, abs_top = canv.absolutePosition(0, top)
     canv.bookmarkHorizontalAbsolute(anchor, abs_top)
     record.anchors.setdefault(anchor, canv.getPageNumber())
+    for notes in ctx.recorders:
+        notes.anchors.append(anchor)
     if outline:
         title, level = outline
         # reportlab needs outline levels to step down one at a time

@@ -170,6 +170,12 @@ class RunRecorder:
             store.put(self.key, self.run)
         return True
 
+    def abandon(self) -> None:
+        """Close the open recording without keeping anything (the build failed)."""
+        if self.current is not None:
+            self.current.__exit__(None, None, None)
+            self.current = None
+
     def close(self, doc: KumihanDoc) -> None:
         self.closing = True
         self.run.end = (doc.template_name, doc.running_head, doc.subhead)

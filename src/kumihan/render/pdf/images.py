@@ -38,7 +38,7 @@ import threading
 import zlib
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,24 @@ class _Key:
     variant: Variant
     profile: Path
     size: tuple[int, int]  # the converted image's pixel size
+
+
+def portable_key(key: _Key, assets: Path) -> _Key:
+    """`key` with its files named relative to `assets`: for a record kept across builds,
+    which must still hold when the project has been moved or copied."""
+    return replace(key, path=_under(key.path, assets), profile=_under(key.profile, assets))
+
+
+def local_key(key: _Key, assets: Path) -> _Key:
+    """A kept key (`portable_key`) for this build: its files under this build's `assets`,
+    stamped as they are now (a copied file has another time; its conversion, found by
+    the file's bytes, is the same)."""
+    path, profile = assets / key.path, assets / key.profile  # an absolute one stays
+    return replace(key, path=path, profile=profile, stamp=_stamp(path))
+
+
+def _under(path: Path, assets: Path) -> Path:
+    return path.relative_to(assets) if path.is_relative_to(assets) else path
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -41,8 +41,8 @@ from reportlab.pdfbase.pdfmetrics import getFont
 
 from kumihan.cache import BlobStore
 from kumihan.render.pdf import glyphfont, picture
-from kumihan.render.pdf.context import RenderContext
-from kumihan.render.pdf.images import PreparedImage
+from kumihan.render.pdf.context import PageNotes, RenderContext
+from kumihan.render.pdf.images import PreparedImage, local_key, portable_key
 from kumihan.render.pdf.picture import register_picture
 
 # canvas calls whose effect is on the document (objects, names), not only on the page
@@ -56,7 +56,7 @@ RECORDED_CALLS = (
     "addOutlineEntry",
 )
 
-_RECORD_VERSION = b"3"  # 2: link rectangles kept absolute; 3: faces in order of use
+_RECORD_VERSION = b"4"  # 2: links absolute; 3: faces in order; 4: all forms, anchors
 
 R = TypeVar("R")
 
@@ -142,8 +142,7 @@ def recording(canvas: Any, ctx: RenderContext) -> Iterator[list[DrawnPage]]:
     record = ctx.record
     code_at, forms_at = len(canvas._code), len(canvas._formsinuse)
     colors_before = dict(canvas._colorsUsed)
-    anchors_before = set(record.anchors)
-    page_forms_before = set(ctx.forms)
+    notes = PageNotes()  # every form and anchor the page registers, new or not
     overflows_at = len(record.overflows)
     images_before = canvas._currentPageHasImages
     flags_before = set(_page_flags(canvas))
@@ -173,11 +172,13 @@ def recording(canvas: Any, ctx: RenderContext) -> Iterator[list[DrawnPage]]:
     pictures: list[PreparedImage] = []
     glyphfont.RECORDERS.append(glyphs)
     picture.RECORDERS.append(pictures)
+    ctx.recorders.append(notes)
     try:
         yield out
     finally:
         glyphfont.RECORDERS.remove(glyphs)
         picture.RECORDERS.remove(pictures)
+        ctx.recorders.remove(notes)
         for name in RECORDED_CALLS:
             delattr(canvas, name)  # the class's methods again
         has_images = bool(canvas._currentPageHasImages)
@@ -194,12 +195,12 @@ def recording(canvas: Any, ctx: RenderContext) -> Iterator[list[DrawnPage]]:
             # in the order the faces were first used: a face new to the document is
             # added to its fonts then, and the fonts' objects are numbered in that order
             glyphs={face: sorted(pairs) for face, pairs in glyphs.items()},
-            anchors=[a for a in record.anchors if a not in anchors_before],
-            page_forms={k: v for k, v in ctx.forms.items() if k not in page_forms_before},
+            anchors=list(dict.fromkeys(notes.anchors)),
+            page_forms=notes.forms,
             overflows=[points for _, points in record.overflows[overflows_at:]],
             outline_level=record.outline_level,
             page_flags=sorted(_page_flags(canvas) - flags_before),
-            pictures=[(image.key, image.mode) for image in pictures],
+            pictures=[(portable_key(image.key, ctx.assets), image.mode) for image in pictures],
         )
     )
 
@@ -208,7 +209,7 @@ def replay(canvas: Any, ctx: RenderContext, page: DrawnPage) -> None:
     """Put a recorded page's drawing on the canvas's current page."""
     code_at, forms_at = len(canvas._code), len(canvas._formsinuse)
     for key, mode in page.pictures:
-        register_picture(canvas, PreparedImage(key, mode))
+        register_picture(canvas, PreparedImage(local_key(key, ctx.assets), mode))
     for name, args, kwargs in page.calls:
         getattr(canvas, name)(*args, **kwargs)
     # the calls were made for their effect on the document: their operators are in `code`
