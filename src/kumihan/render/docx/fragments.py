@@ -67,14 +67,18 @@ class FragmentStore:
         self.blobs = blobs
         self.context = context
 
-    def key(self, case_digest: bytes, *, width: int, template: str, break_next: bool) -> str:
-        """In: the case block's `value_digest` and the writer's state it depends on (the
-        body's text width in EMU, the part's page template, a pending page break)."""
+    def key(
+        self, value_digest: bytes, *, layout: str, width: int, template: str, break_next: bool
+    ) -> str:
+        """In: the case's or part's `value_digest`, the deliverable's layout file (all
+        layouts are in the context; the same content may look otherwise in another) and
+        the writer's state it depends on (the body's text width in EMU, the part's page
+        template, a pending page break)."""
         digest = hashlib.sha256(_FRAGMENT_VERSION + self.context.encode())
         # the libraries that write much of the kept XML (tables, pictures, serialisation)
         digest.update(f"python-docx {docx.__version__}|lxml {etree.LXML_VERSION}|".encode())
-        digest.update(f"{width}|{template}|{break_next}|".encode())
-        digest.update(case_digest)
+        digest.update(f"{layout}|{width}|{template}|{break_next}|".encode())
+        digest.update(value_digest)
         return digest.hexdigest()
 
     def get(self, key: str) -> Fragment | None:

@@ -1107,6 +1107,7 @@ class DocxWriter:
             self.block_width = block_width(self.last_section())
         key = store.key(
             value_digest(value),
+            layout=self.layout.file,
             width=int(self.block_width),
             template=self.current.template,
             break_next=self.break_next,
