@@ -18,13 +18,17 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from kumihan import dataclass_code
 from kumihan import model as m
+from kumihan.cache import CACHE_DIR, JsonTable
 from kumihan.collector import pause_for_good
 from kumihan.diagnostics import Diagnostic, Diagnostics, Severity
 from kumihan.pipeline import DELIVERABLES
+
+if TYPE_CHECKING:
+    from kumihan.registry import DeliverableBuild
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("check", "preflight", "watch", "proof", "diff")
@@ -210,9 +214,20 @@ def run_build(args: argparse.Namespace) -> int:
         # imported here: a one-deliverable build (the editor's usual) starts 15 ms sooner
         from concurrent.futures import ProcessPoolExecutor
 
+        durations = JsonTable(root / CACHE_DIR / "durations.json")
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(build_deliverable, root, d, **kwargs) for d in deliverables]
-            results = [f.result() for f in futures]
+            # the longest first, so the others fill the other worker meanwhile (a
+            # one-case edit: the 報告書 takes as long as the other two together)
+            futures = {
+                d: pool.submit(_timed_build, root, d, kwargs)
+                for d in longest_first(deliverables, durations)
+            }
+            timed = [futures[d].result() for d in deliverables]
+        results = [result for result, _ in timed]
+        for result, seconds in timed:
+            if not result.from_cache:
+                durations.put(result.deliverable, seconds)
+        durations.save()
     else:
         results = [build_deliverable(root, d, **kwargs) for d in deliverables]
     diagnostics = _unique([d for r in results for d in r.diagnostics])
@@ -253,6 +268,29 @@ def run_build(args: argparse.Namespace) -> int:
         note = "  （入力に変更なし: 前回の出力を再利用）" if cached else ""
         print(f"  {path.name:<24} {art.kind:<12} {pages}  {len(art.data) / 1024:>8.0f} KB{note}")
     return EXIT_OK
+
+
+def longest_first(deliverables: Sequence[str], durations: JsonTable) -> list[str]:
+    """The deliverables by how long each last took to build, longest first; one never
+    timed counts as the longest there is, later ones in `DELIVERABLES` first."""
+
+    def known(deliverable: str) -> float:
+        seconds = durations.get(deliverable)
+        return float(seconds) if isinstance(seconds, int | float) else float("inf")
+
+    order = sorted(deliverables, key=lambda d: DELIVERABLES.index(d), reverse=True)
+    return sorted(order, key=known, reverse=True)
+
+
+def _timed_build(
+    root: Path, deliverable: str, kwargs: dict[str, object]
+) -> tuple[DeliverableBuild, float]:
+    """`build_deliverable`, and how long it took (run in a worker process)."""
+    from kumihan.registry import build_deliverable
+
+    started = time.perf_counter()
+    result = build_deliverable(root, deliverable, **kwargs)  # type: ignore[arg-type]
+    return result, time.perf_counter() - started
 
 
 def run_check(args: argparse.Namespace) -> int:
