@@ -63,13 +63,18 @@ def toolkit_digest() -> str:
 
 
 def value_digest(value: object) -> bytes:
-    """A hash of a value by its pickle (a layout, say): equal values built the same way
-    hash the same in every process.
+    """A hash of a value (a case page, a part, a layout): equal values hash the same in
+    every process, however their parts are shared.
 
-    Pickled without its memo: a normal pickle refers back to an object it has already
-    written, so two equal values whose parts are shared differently (a model parsed
-    afresh, or unpickled from the content memo) would pickle, and hash, differently.
-    The model is a tree, never a cycle, which is what the memo-less mode requires."""
+    By the value's repr: the model and the layouts are dataclasses of strings, numbers,
+    tuples, dicts and paths, whose repr is their value, and making it is as quick as a
+    pickle. (A pickle refers back to objects it has already written, so equal values whose
+    parts are shared differently — parsed afresh, or unpickled from the content memo —
+    would pickle, and hash, differently.) Something whose repr is its address is hashed
+    by a pickle made without back-references instead."""
+    text = repr(value)
+    if " at 0x" not in text:
+        return hashlib.sha256(text.encode()).digest()
     out = io.BytesIO()
     pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True  # no memo: the bytes depend on the value alone

@@ -482,8 +482,7 @@ class FlowableBuilder:
                 label = f"はみ出し：{page.page}ページ目 約{lines}行（約{lines * chars_per_line}字）を削ってください"
             out.append(CaseMarker(self.ctx, block.case_id, page.page))
             # the page's drawing depends on its model, the case's fit and the label alone
-            # (layout, fonts, pictures and code are in the page store's own key); hashed
-            # by pickle, which is many times quicker than the dataclasses' repr
+            # (layout, fonts, pictures and code are in the page store's own key)
             key = value_digest((block.case_id, page, block.fit, label)).hex()
             out.append(
                 FixedPage(
