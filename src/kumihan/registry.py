@@ -53,7 +53,7 @@ from kumihan.render.pdf import PdfResult, make_context, render_pdf
 from kumihan.render.pdf.color import remember_colours
 from kumihan.render.pdf.context import PageRecord
 from kumihan.render.pdf.glyphfont import use_subset_store
-from kumihan.render.pdf.images import measuring, remember_inspections, use_store, worker_idle
+from kumihan.render.pdf.images import no_prefetch, remember_inspections, use_store, worker_idle
 from kumihan.render.pdf.measure import PdfMeasurer
 from kumihan.render.pdf.replay import PageStore, page_store, use_page_store
 from kumihan.render.pdf.speedups import use_deflate_store
@@ -136,7 +136,7 @@ def prepare_deliverable(
         return None
     ctx = make_context(layout, root, "print")
     fit_store = FitCache(root, files_digest(root, layout_files(root)))
-    with measuring():  # the fit ladder lays pictures out, it never draws them
+    with no_prefetch():  # the fit ladder lays pictures out, it never draws them
         prepared = prepare(
             root,
             deliverable,

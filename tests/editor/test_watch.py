@@ -192,6 +192,7 @@ def test_the_watchers_build_status_leaves_the_build_free_to_fork() -> None:
         update("事例集 をビルド中…")
         assert threading.active_count() == before
         if sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) >= 2:
-            assert registry._can_fork()
+            why = (os.environ.get("KUMIHAN_SERIAL"), [t.name for t in threading.enumerate()])
+            assert registry._can_fork(), why
     with reporter.status("描画中", animate=True):
         assert threading.active_count() == before + 1  # the spinner's own thread

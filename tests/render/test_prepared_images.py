@@ -12,7 +12,7 @@ from PIL import Image
 from kumihan.registry import _Forked
 from kumihan.render.pdf import images
 from kumihan.render.pdf.color import DEFAULT_PROFILE, image_for_print, image_for_screen
-from kumihan.render.pdf.images import ImageProblem, measuring, prepared
+from kumihan.render.pdf.images import ImageProblem, no_prefetch, prepared
 from kumihan.render.pdf.pdfx import _reencode
 
 
@@ -75,9 +75,9 @@ def test_print_above_450_ppi_is_downsampled_to_350(tmp_path: Path) -> None:
     assert prepared(line_art, "print", DEFAULT_PROFILE, (80.0, 80.0)).size == (2000, 100)
 
 
-def test_measuring_converts_nothing(tmp_path: Path) -> None:
+def test_no_prefetch_converts_nothing(tmp_path: Path) -> None:
     path = photo(tmp_path / "a.jpg")
-    with measuring():
+    with no_prefetch():
         image = prepared(path, "print", DEFAULT_PROFILE, (100.0, 100.0))
     key = image.key  # type: ignore[attr-defined]
     converter = images._CONVERTER
@@ -90,7 +90,7 @@ def test_conversion_ahead_gives_the_same_pixels(tmp_path: Path) -> None:
     ahead = [prepared(p, "print", DEFAULT_PROFILE, (100.0, 100.0)) for p in paths]
     data = [image.tobytes() for image in ahead]
     images.clear_caches()
-    with measuring():
+    with no_prefetch():
         alone = [prepared(p, "print", DEFAULT_PROFILE, (100.0, 100.0)) for p in paths]
     assert [image.tobytes() for image in alone] == data
 
@@ -170,3 +170,26 @@ def test_a_placed_picture_is_embedded_once_from_its_deflated_pixels(tmp_path: Pa
         assert stream.read_bytes() == expected
         content = pdf.pages[0].Contents.read_bytes().decode()
     assert content.count(" Do") == 2
+
+
+def test_pictures_asked_for_ahead_and_never_read_leave_the_converter_idle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A picture the document already embedded is asked for but never read again. Once
+    the drawing is over (`settle_prefetch`), the converter must be idle, or no later
+    build in the same process (the watcher) could fork its formats."""
+    import time
+
+    monkeypatch.setattr(images, "AHEAD_BYTES", 1)  # one conversion ahead fills the budget
+    paths = [photo(tmp_path / f"{name}.jpg") for name in "abc"]
+    for path in paths:
+        prepared(path, "print", DEFAULT_PROFILE, (200.0, 200.0))  # asked for, never read
+    deadline = time.monotonic() + 10
+    while images._CONVERTER.busy is not None or images._CONVERTER.working:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert not images.worker_idle()  # the budget is spent: the rest waits for a reader
+    images.settle_prefetch()
+    while not images.worker_idle():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)

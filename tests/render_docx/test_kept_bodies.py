@@ -175,3 +175,20 @@ def build_docx(root: Path, deliverable: str, *, fresh: bool = False) -> bytes:
     assert not [d for d in built.diagnostics if d.code.startswith("E")], built.diagnostics
     [artifact] = built.artifacts
     return artifact.data
+
+
+def test_writing_the_docx_leaves_no_picture_converting(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Word's pictures are PNGs kept beside their conversion: the writer asks for none
+    ahead, so nothing goes on converting (in a thread) after the document is written."""
+    from kumihan.render.pdf import images
+
+    monkeypatch.setenv("KUMIHAN_SERIAL", "1")
+    queued: list[Any] = []
+    monkeypatch.setattr(images._CONVERTER, "prefetch", queued.append)
+    stress.edit_case(sorted((project / "content" / "cases").glob("*.yaml"))[0])
+    docx(project, fresh=True)  # every case written, every picture asked for
+    # the print PDF drawn for the pagination asks for its own (print) pictures ahead;
+    # Word's are the screen variant's
+    assert queued and not [key for key in queued if key.variant == "screen"]

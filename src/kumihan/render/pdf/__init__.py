@@ -27,6 +27,7 @@ from kumihan.render.pdf.blocks import FlowableBuilder
 from kumihan.render.pdf.context import PageRecord, RenderContext
 from kumihan.render.pdf.document import KumihanDoc, story_for
 from kumihan.render.pdf.fonts import font_book
+from kumihan.render.pdf.images import settle_prefetch
 from kumihan.render.pdf.paint import Painter, Variant, print_colours
 from kumihan.render.pdf.pdfx import finish_print_pdf, finish_screen_pdf
 
@@ -60,7 +61,10 @@ def render_pdf(
     template = KumihanDoc(
         buffer, ctx, doc.meta, enforceColorSpace=print_colours if variant == "print" else None
     )
-    template.build(story_for(parts))
+    try:
+        template.build(story_for(parts))
+    finally:
+        settle_prefetch()  # pictures asked for ahead and never drawn: let go
     raw = buffer.getvalue()
     keywords = ", ".join(doc.meta.keywords)
     if variant == "print":

@@ -9,7 +9,7 @@ The image `prepared` returns is lazy: its size and mode are known at once (layin
 out and measuring need nothing else), its pixels are converted when first read —
 when the PDF draws it. Each (file, variant, profile, pixel size) is converted
 once: a picture shown at two sizes is converted (and embedded) once unless one
-of them needs fewer pixels. Outside `measuring()`, asking for a picture also queues its
+of them needs fewer pixels. Outside `no_prefetch()`, asking for a picture also queues its
 conversion on a background thread (decoding, the colour transform and the ink
 limit run outside the GIL), so a document's pictures are converted on another core
 while its pages are laid out, in the order they will be drawn and no more than
@@ -341,6 +341,17 @@ class _Converter:
             self.used = self.ahead = 0
             self.cond.notify_all()
 
+    def settle(self) -> None:
+        """Forget what was asked for ahead and not read: the drawing is over. (A picture
+        the document had already embedded is never read again; counted as ahead, it
+        would stop the thread with work queued, and no build in this process could
+        fork its formats again.) Conversions made stay in memory for the next build."""
+        with self.cond:
+            self.queue.clear()
+            self.unread.clear()
+            self.ahead = 0
+            self.cond.notify_all()
+
     def idle(self) -> bool:
         """Is the background thread absent, or waiting with nothing to do?"""
         with self.cond:
@@ -443,9 +454,10 @@ if hasattr(os, "register_at_fork"):
 
 
 @contextlib.contextmanager
-def measuring() -> Iterator[None]:
-    """Within this block `prepared` converts nothing ahead: the pictures are laid out to
-    measure heights (the fit ladder), not drawn."""
+def no_prefetch() -> Iterator[None]:
+    """Within this block `prepared` converts nothing ahead: for pictures laid out only to
+    measure heights (the fit ladder), or whose pixels may never be read (Word's PNG,
+    usually kept already)."""
     before = getattr(_PREFETCH, "off", False)
     _PREFETCH.off = True
     try:
@@ -561,6 +573,11 @@ def remembered(name: str, make: Callable[[], bytes]) -> bytes:
     if store is not None:
         store.put(name, data)
     return data
+
+
+def settle_prefetch() -> None:
+    """The drawing is over: what was converted or queued ahead and not read is let go."""
+    _CONVERTER.settle()
 
 
 def worker_idle() -> bool:
