@@ -120,10 +120,20 @@ class Journal:
             self.entries.append(entry)
 
 
-def _content_end(body: Any) -> int:
-    """Where the body's next w:p or w:tbl goes: before its closing w:sectPr, if any."""
+def _last_content(body: Any) -> Any:
+    """The body's last w:p or w:tbl (None when it has none): what precedes its closing
+    w:sectPr, where new ones go. (Found from the end: lxml counts and indexes children
+    by walking them, which over a long document's body would cost each case.)"""
     last = next(body.iterchildren(reversed=True), None)
-    return len(body) - (1 if last is not None and last.tag == _SECT_PR else 0)
+    if last is not None and last.tag == _SECT_PR:
+        return last.getprevious()
+    return last
+
+
+def _added_after(body: Any, before: Any) -> list[Any]:
+    """The w:p and w:tbl added to `body` after `before` (its last one then, or None)."""
+    following = before.itersiblings() if before is not None else body.iterchildren()
+    return [element for element in following if element.tag != _SECT_PR]
 
 
 def record(
@@ -135,7 +145,7 @@ def record(
     outer_pages = writer.pages
     own_pages = DeferredPages()
     writer.pages = own_pages
-    start = _content_end(body)
+    before = _last_content(body)
     first_id = writer.bookmarks.next_id
     writer.journal.entries = []
     try:
@@ -144,7 +154,7 @@ def record(
         taken = writer.journal.entries
         writer.journal.entries = None
         writer.pages = outer_pages
-    elements = list(body[start : _content_end(body)])
+    elements = _added_after(body, before)
     wrapper = etree.Element(qn("w:body"), nsmap=nsmap)
     wrapper.extend(deepcopy(element) for element in elements)
     fragment = Fragment(
@@ -188,8 +198,12 @@ def replay(writer: Any, body: Any, fragment: Fragment) -> None:
     DeferredPages.resumed(fragment.page_mark, fragment.pages_asked).fill_element(
         wrapper, writer.pages
     )
-    at = _content_end(body)
-    body[at:at] = list(wrapper)  # all at once, before the body's closing w:sectPr
+    closing = next(body.iterchildren(reversed=True), None)
+    if closing is not None and closing.tag == _SECT_PR:
+        for element in list(wrapper):  # each goes in before the body's closing w:sectPr
+            closing.addprevious(element)
+    else:
+        body.extend(list(wrapper))
     writer.break_next = fragment.break_next
 
 
