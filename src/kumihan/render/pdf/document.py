@@ -125,7 +125,7 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
         self.saved_templates: list[tuple[str, str, str]] = []
         self.page_state = ("body", "", "")
         self.queue: list[Flowable] = []  # the story being laid out (`flowing.PageRun`)
-        self.group_recorder: RunRecorder | None = None  # a run of pages being recorded
+        self.run_recorder: RunRecorder | None = None  # a run of pages being recorded
         templates = []
         for name in self.layout.templates:
             for odd in (True, False):
@@ -166,9 +166,9 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
         try:
             super().build(flowables, *args, **kw)
         finally:
-            if self.group_recorder is not None:  # a build that failed within a run
-                self.group_recorder.abandon()
-                self.group_recorder = None
+            if self.run_recorder is not None:  # a build that failed within a run
+                self.run_recorder.abandon()
+                self.run_recorder = None
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         self.queue = flowables
@@ -224,13 +224,13 @@ class KumihanDoc(BaseDocTemplate):  # type: ignore[misc]
         if self.blank:
             # a blank left-hand page before a right-hand start: end it at once
             self._hanging.insert(0, _EndBlank())
-        if self.group_recorder is not None:
-            self.group_recorder.begin_page(self)
+        if self.run_recorder is not None:
+            self.run_recorder.begin_page(self)
 
     def handle_pageEnd(self) -> None:
-        recorder = self.group_recorder
+        recorder = self.run_recorder
         if recorder is not None and recorder.current is not None and recorder.end_page(self):
-            self.group_recorder = None  # the run's last page: kept
+            self.run_recorder = None  # the run's last page: kept
         super().handle_pageEnd()  # the furniture, not part of the run's record
 
     def _page_label(self, physical: int) -> None:

@@ -75,7 +75,7 @@ class PageRun(ActionFlowable):  # type: ignore[misc]
     def apply(self, doc: KumihanDoc) -> None:
         store = page_store()
         queue = doc.queue
-        if store is None or doc.group_recorder is not None:
+        if store is None or doc.run_recorder is not None:
             queue[0:0] = self.items()
             return
         digest = value_digest(tuple(self.parts)).hex()
@@ -85,7 +85,7 @@ class PageRun(ActionFlowable):  # type: ignore[misc]
         if found is not None and found.pages:
             queue[0:0] = _replayed(found, doc.ctx)
             return
-        doc.group_recorder = RunRecorder(key, doc)
+        doc.run_recorder = RunRecorder(key, doc)
         queue[0:0] = [*self.items(), RunEnd()]
 
 
@@ -93,8 +93,8 @@ class RunEnd(ActionFlowable):  # type: ignore[misc]
     """The run's last flowable is placed: its last page is recorded until it ends."""
 
     def apply(self, doc: KumihanDoc) -> None:
-        if doc.group_recorder is not None:
-            doc.group_recorder.close(doc)
+        if doc.run_recorder is not None:
+            doc.run_recorder.close(doc)
 
 
 class SetHeads(ActionFlowable):  # type: ignore[misc]
