@@ -42,10 +42,12 @@ import time
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kumihan import __version__
 from kumihan import model as m
+
+V = TypeVar("V")  # a value kept pickled in a `BlobStore`
 
 CACHE_DIR = ".kumihan-cache"
 
@@ -301,6 +303,27 @@ class BlobStore:
         except OSError:
             return None
         return data
+
+    def get_value(self, name: str, kind: type[V]) -> V | None:
+        """The value kept pickled under `name` if it is a `kind`; a damaged entry,
+        whatever unpickling makes of it, is a miss."""
+        data = self.get(name)
+        if data is None:
+            return None
+        try:
+            found = pickle.loads(data)
+        except Exception:
+            return None
+        return found if isinstance(found, kind) else None
+
+    def put_value(self, name: str, value: object) -> None:
+        """Keep `value` pickled under `name` (nothing, if it cannot be pickled: it is made
+        afresh next time)."""
+        try:
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PickleError, TypeError, AttributeError):
+            return
+        self.put(name, data)
 
     def put(self, name: str, *chunks: bytes) -> None:
         with contextlib.suppress(OSError):

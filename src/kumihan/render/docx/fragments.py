@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import pickle
 import re
 from collections.abc import Callable, Iterator
 from copy import deepcopy
@@ -82,17 +81,10 @@ class FragmentStore:
         return digest.hexdigest()
 
     def get(self, key: str) -> Fragment | None:
-        data = self.blobs.get(key)
-        if data is None:
-            return None
-        try:
-            fragment = pickle.loads(data)
-        except Exception:  # a damaged entry, whatever unpickling makes of it: a miss
-            return None
-        return fragment if isinstance(fragment, Fragment) else None
+        return self.blobs.get_value(key, Fragment)
 
     def put(self, key: str, fragment: Fragment) -> None:
-        self.blobs.put(key, pickle.dumps(fragment, protocol=pickle.HIGHEST_PROTOCOL))
+        self.blobs.put_value(key, fragment)
 
 
 _STORE: FragmentStore | None = None
@@ -136,12 +128,12 @@ def _added_after(body: Any, before: Any) -> list[Any]:
     return [element for element in following if element.tag != _SECT_PR]
 
 
-def record(
-    writer: Any, body: Any, write: Callable[[], None], nsmap: dict[str | None, str]
-) -> Fragment | None:
-    """Write a case or part with `write` (which appends to `body`), noting what it takes;
-    gives its fragment, or None when it left state a fragment cannot hold. Its
-    page numbers are filled in from the writer's own `pages` before this returns."""
+def record(writer: Any, write: Callable[[], None]) -> Fragment | None:
+    """Write a case or part with `write` (which appends to the writer's document body),
+    noting what it takes; gives its fragment, or None when it left state a fragment
+    cannot hold. Its page numbers are filled in from the writer's own `pages` before
+    this returns."""
+    body = writer.doc.element.body
     outer_pages = writer.pages
     own_pages = DeferredPages()
     writer.pages = own_pages
@@ -155,7 +147,7 @@ def record(
         writer.journal.entries = None
         writer.pages = outer_pages
     elements = _added_after(body, before)
-    wrapper = etree.Element(qn("w:body"), nsmap=nsmap)
+    wrapper = etree.Element(qn("w:body"), nsmap=writer.doc.element.nsmap)
     wrapper.extend(deepcopy(element) for element in elements)
     fragment = Fragment(
         xml=etree.tostring(wrapper),
@@ -171,9 +163,10 @@ def record(
     return None if writer.band_title is not None else fragment
 
 
-def replay(writer: Any, body: Any, fragment: Fragment) -> None:
-    """Put `fragment` back at the end of `body`, taking again from this document what it
-    took when recorded (see the module docstring)."""
+def replay(writer: Any, fragment: Fragment) -> None:
+    """Put `fragment` back at the end of the writer's document body, taking again from the
+    document what it took when recorded (see the module docstring)."""
+    body = writer.doc.element.body
     wrapper = parse_xml(fragment.xml)
     names: dict[str, str] = {}
     relationships: dict[str, str] = {}

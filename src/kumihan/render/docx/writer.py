@@ -1115,12 +1115,11 @@ class DocxWriter:
             template=self.current.template,
             break_next=self.break_next,
         )
-        body = self.doc.element.body
         found = store.get(key)
         if found is not None:
-            fragments.replay(self, body, found)
+            fragments.replay(self, found)
             return
-        made = fragments.record(self, body, write, self.doc.element.nsmap)
+        made = fragments.record(self, write)
         if made is not None:
             store.put(key, made)
 

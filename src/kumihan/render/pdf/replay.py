@@ -31,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import inspect
-import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -104,21 +103,10 @@ class PageStore:
 
     def get_record(self, key: str, kind: type[R]) -> R | None:
         """The record kept under `key` if it is a `kind` (a page, or a run of pages)."""
-        data = self.blobs.get(key)
-        if data is None:
-            return None
-        try:
-            found = pickle.loads(data)
-        except Exception:  # a damaged entry, whatever unpickling makes of it: a miss
-            return None
-        return found if isinstance(found, kind) else None
+        return self.blobs.get_value(key, kind)
 
-    def put(self, key: str, page: object) -> None:
-        try:
-            data = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
-        except (pickle.PickleError, TypeError, AttributeError):
-            return  # something unpicklable was drawn: the page is drawn afresh next time
-        self.blobs.put(key, data)
+    def put(self, key: str, record: object) -> None:
+        self.blobs.put_value(key, record)  # an unpicklable drawing is drawn afresh next time
 
 
 _STORE: PageStore | None = None
