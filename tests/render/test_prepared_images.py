@@ -193,3 +193,23 @@ def test_pictures_asked_for_ahead_and_never_read_leave_the_converter_idle(
     while not images.worker_idle():
         assert time.monotonic() < deadline
         time.sleep(0.01)
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "magic"),
+    [
+        ("photo.jpg", "JPEG", b"\xff\xd8\xff"),  # a photograph: JPEG, as Word keeps photos
+        ("drawing.png", "PNG", b"\x89PNG"),  # line art and screenshots stay lossless
+        ("misnamed.png", "JPEG", b"\xff\xd8\xff"),  # by the file's bytes, not its name
+    ],
+)
+def test_word_picture_is_jpeg_for_photographs_only(
+    tmp_path: Path, name: str, fmt: str, magic: bytes
+) -> None:
+    path = photo(tmp_path / name, fmt=fmt)
+    with no_prefetch():
+        image = prepared(path, "screen", DEFAULT_PROFILE, (144.0, 144.0))
+    data = images.word_picture(image)
+    assert data.startswith(magic)
+    with Image.open(io.BytesIO(data)) as decoded:
+        assert (decoded.size, decoded.mode) == (image.size, "RGB")

@@ -51,7 +51,7 @@ from kumihan.render.docx.pages import PageNumbers
 from kumihan.render.docx.styles import StyleSheetBuilder, hex_color
 from kumihan.render.pdf.charts import chart_png
 from kumihan.render.pdf.context import RenderContext
-from kumihan.render.pdf.images import ImageProblem, no_prefetch, png_bytes, prepared
+from kumihan.render.pdf.images import ImageProblem, no_prefetch, prepared, word_picture
 from kumihan.transforms.numbers import heading_label
 from kumihan.transforms.walk import iter_blocks
 from kumihan.typeset.types import Color
@@ -755,7 +755,7 @@ class DocxWriter:
             )
         else:
             try:
-                # converted only if its PNG is not kept already (`png_bytes`), and then
+                # converted only if its encoding is not kept already (`word_picture`), and then
                 # at once: not ahead, in a thread that would outlive the document
                 with no_prefetch():
                     image = prepared(
@@ -764,7 +764,7 @@ class DocxWriter:
                         self.ctx.assets / self.layout.print.icc_profile,
                         (placed, placed),
                     )
-                buffer = io.BytesIO(png_bytes(image))
+                buffer = io.BytesIO(word_picture(image))
                 ratio = image.height / image.width if image.width else 1.0
                 height = min(placed * ratio, self.layout.page.frame_height * 0.45)
                 paragraph = self.para(container, "figure")

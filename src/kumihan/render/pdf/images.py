@@ -58,6 +58,7 @@ from kumihan.render.pdf.paint import Variant
 MAX_PIXELS = 60_000_000  # ~ a 30×20 cm photo at 600 ppi; more is a decompression bomb
 CACHE_BYTES = 96 * 1024 * 1024  # converted pixels kept (drawn, or converted ahead)
 AHEAD_BYTES = 48 * 1024 * 1024  # converted ahead of the drawing, at most
+WORD_JPEG_QUALITY = 90  # photos in Word: no visible loss at the placed size
 
 
 class ImageProblem(Exception):
@@ -548,18 +549,33 @@ def prepared(
     return image
 
 
-def png_bytes(image: Image.Image) -> bytes:
-    """The picture as PNG (for Word), kept in the store beside its conversion: encoding
-    a page of photos takes longer than the rest of a case's DOCX."""
+def word_picture(image: Image.Image) -> bytes:
+    """The picture as Word embeds it, kept in the store beside its conversion: a
+    photograph (a JPEG file) as JPEG, as Word itself keeps photos (a fifth of the size
+    of a PNG of it, and encoded in a thirtieth of the time); anything else (line art,
+    screenshots, drawings) as lossless PNG."""
+    photo = isinstance(image, PreparedImage) and image.mode in ("RGB", "L") and _is_jpeg(image)
 
     def encoded() -> bytes:
         buffer = io.BytesIO()
-        image.save(buffer, format="PNG")
+        if photo:
+            image.save(buffer, format="JPEG", quality=WORD_JPEG_QUALITY)
+        else:
+            image.save(buffer, format="PNG")
         return buffer.getvalue()
 
     if not isinstance(image, PreparedImage):
         return encoded()
-    return remembered(f"{image.name()}.png", encoded)
+    return remembered(f"{image.name()}.{'jpg' if photo else 'png'}", encoded)
+
+
+def _is_jpeg(image: PreparedImage) -> bool:
+    """Is the picture's file a JPEG (by its first bytes, whatever its name says)?"""
+    try:
+        with image.key.path.open("rb") as stream:
+            return stream.read(3) == b"\xff\xd8\xff"
+    except OSError:
+        return False
 
 
 def remembered(name: str, make: Callable[[], bytes]) -> bytes:
