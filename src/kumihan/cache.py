@@ -285,9 +285,14 @@ class BlobStore:
     least recently used first, when a process first writes to it and the folder was
     not trimmed in the last `TRIM_EVERY_S` seconds (trimming reads the size and time of
     every entry: thousands of case pages after a long session of edits).
+
+    An entry that takes long to make can be claimed first (`claim`, `release`), so that
+    two processes building at once (the 事例集 and the 報告書 share their photos) do not
+    both make it: the second reads what the first kept.
     """
 
     TRIM_EVERY_S = 600.0
+    CLAIM_STALE_S = 120.0  # a claim this old is abandoned, whoever holds it
 
     def __init__(self, root: Path, folder: str, limit: int = 512 * 1024 * 1024) -> None:
         self.dir = root / CACHE_DIR / folder
@@ -332,6 +337,52 @@ class BlobStore:
                 if self._trim_due():
                     self._trim()
             _write_atomic(self.dir / name, *chunks)
+
+    def claim(self, name: str) -> bool:
+        """Take the making of `name`: True when this process is to make it (and then
+        `release` it), False while another live process is making it. A claim whose
+        process has died (a killed build) or that is older than `CLAIM_STALE_S` is
+        taken over. Without a usable folder, always True: nothing is shared."""
+        path = self.dir / f"{name}.claim"
+        for _ in range(2):
+            try:
+                self.dir.mkdir(parents=True, exist_ok=True)
+                handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                if not self._abandoned(path):
+                    return False
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                continue
+            except OSError:
+                return True
+            with os.fdopen(handle, "w") as stream:
+                stream.write(str(os.getpid()))
+            return True
+        return False  # taken over by another process at the same moment
+
+    def release(self, name: str) -> None:
+        """Give up the claim on `name` (made, or given up on)."""
+        with contextlib.suppress(OSError):
+            (self.dir / f"{name}.claim").unlink()
+
+    def _abandoned(self, path: Path) -> bool:
+        try:
+            age = time.time() - path.stat().st_mtime
+            text = path.read_text()
+        except OSError:
+            return False  # gone: not abandoned, claimed again
+        if not -60.0 < age < self.CLAIM_STALE_S:  # (a clock set back: not a real age)
+            return True
+        if not text.isdigit():
+            return False  # its process is writing its number
+        try:
+            os.kill(int(text), 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False  # alive, another user's
+        return False
 
     def _trim_due(self) -> bool:
         """Whether the folder was last trimmed long enough ago (and mark it trimmed now)."""

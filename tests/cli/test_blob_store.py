@@ -58,3 +58,35 @@ def test_a_marker_dated_in_the_future_does_not_stop_trimming(tmp_path: Path) -> 
     os.utime(store.marker, (future, future))
     store.put("new", b"z")
     assert len(list(store.dir.iterdir())) < 9
+
+
+def test_a_claim_is_held_by_one_live_process(tmp_path: Path) -> None:
+    import subprocess
+
+    store = BlobStore(tmp_path, "images")
+    other = subprocess.Popen(["sleep", "30"])  # another build, still converting
+    try:
+        store.dir.mkdir(parents=True)
+        (store.dir / "photo.claim").write_text(str(other.pid))
+        assert not store.claim("photo")  # theirs: read what they keep
+        assert store.claim("diagram")  # nobody's: ours to make
+        assert not store.claim("diagram")  # ours until released (the other thread waits)
+        store.release("diagram")
+        assert store.claim("diagram")
+    finally:
+        other.kill()
+        other.wait()
+    # the build holding the claim was killed: the claim is taken over
+    assert store.claim("photo")
+    assert (store.dir / "photo.claim").read_text() == str(os.getpid())
+
+
+def test_a_claim_too_old_is_taken_over(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path, "images")
+    store.dir.mkdir(parents=True)
+    claim = store.dir / "photo.claim"
+    claim.write_text(str(os.getppid()))  # a live process …
+    assert not store.claim("photo")
+    old = time.time() - BlobStore.CLAIM_STALE_S - 1  # … that has held it far too long
+    os.utime(claim, (old, old))
+    assert store.claim("photo")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,38 @@ def test_word_picture_is_jpeg_for_photographs_only(
     assert data.startswith(magic)
     with Image.open(io.BytesIO(data)) as decoded:
         assert (decoded.size, decoded.mode) == (image.size, "RGB")
+
+
+def test_two_builds_at_once_convert_each_picture_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two processes (the 事例集 and the 報告書, built side by side) asking for the same
+    two pictures ahead, in the same order: each converts one and reads the other's from
+    the store, instead of both converting both."""
+    from kumihan.cache import BlobStore
+
+    pictures = [photo(tmp_path / "a.jpg"), photo(tmp_path / "b.jpg", (500, 300))]
+    log = tmp_path / "converted.log"
+    convert = images._convert
+
+    def slow_convert(key: images._Key) -> Image.Image:
+        with log.open("a") as stream:
+            stream.write(f"{key.path.name}\n")
+        time.sleep(0.3)  # long enough for the other process to find the claim
+        return convert(key)
+
+    monkeypatch.setattr(images, "_convert", slow_convert)
+    images.use_store(BlobStore(tmp_path / "project", "images"))
+    try:
+
+        def draw() -> list[bytes]:
+            wanted = [prepared(p, "print", DEFAULT_PROFILE, (200.0, 200.0)) for p in pictures]
+            return [image.tobytes() for image in wanted]
+
+        with _Forked(draw) as first, _Forked(draw) as second:
+            drawn = [first(), second()]
+    finally:
+        images.use_store(None)
+    assert drawn[0] == drawn[1]
+    assert sorted(log.read_text().split()) == ["a.jpg", "b.jpg"]
+    assert not list((tmp_path / "project").rglob("*.claim"))  # every claim released

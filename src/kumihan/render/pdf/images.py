@@ -24,7 +24,9 @@ With a store (`use_store`: the registry gives the project's `.kumihan-cache/imag
 each conversion is also kept on disk, deflated, under a hash of the picture's bytes,
 the profile's bytes, the variant, the pixel size and the toolkit's code: the next
 build, and the other deliverables built at the same time, read it back instead of
-converting (and deflating) again.
+converting (and deflating) again. A conversion is claimed in the store while it is
+made, so two deliverables drawn at once (the 事例集 and the 報告書 share their photos)
+convert each picture once between them.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import io
 import os
 import pickle
 import threading
+import time
 import zlib
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
@@ -58,6 +61,7 @@ from kumihan.render.pdf.paint import Variant
 MAX_PIXELS = 60_000_000  # ~ a 30×20 cm photo at 600 ppi; more is a decompression bomb
 CACHE_BYTES = 96 * 1024 * 1024  # converted pixels kept (drawn, or converted ahead)
 AHEAD_BYTES = 48 * 1024 * 1024  # converted ahead of the drawing, at most
+CLAIM_POLL_S = 0.01  # how often a conversion another process is making is looked for
 WORD_JPEG_QUALITY = 90  # photos in Word: no visible loss at the placed size
 
 
@@ -253,30 +257,60 @@ def _stored(store: BlobStore, name: str) -> _Pixels | None:
         return None  # damaged: converted again and written anew
 
 
-def _attempt(key: _Key) -> _Pixels | ImageProblem:
+def _attempt(
+    key: _Key, converting: threading.Lock, *, wait: bool = True
+) -> _Pixels | ImageProblem | None:
+    """The conversion of `key`: read from the store, or made (holding `converting`) and
+    kept there. One another process is making (the 事例集 and the 報告書, built at
+    once, share their photos) is waited for and read; with `wait` false, None is
+    returned instead: the caller converts other pictures first."""
     store = _STORE
     name = _store_name(key) if store is not None else None
-    if store is not None and name is not None:
+    if store is None or name is None:
+        with converting:
+            return _made(key, deflate=False)
+    while True:
         found = _stored(store, name)
         if found is not None:
             return found
+        if store.claim(name):
+            break
+        if not wait:
+            return None
+        time.sleep(CLAIM_POLL_S)
+    try:
+        found = _stored(store, name)  # kept by another process just before the claim
+        if found is not None:
+            return found
+        with converting:
+            made = _made(key, deflate=True)
+        if isinstance(made, _Pixels):
+            _keep(store, name, made)
+        return made
+    finally:
+        store.release(name)
+
+
+def _made(key: _Key, *, deflate: bool) -> _Pixels | ImageProblem:
+    """The picture converted now (and its pixels deflated, with `deflate`)."""
     try:
         image = _convert(key)
     except ImageProblem as problem:
         return problem
     raw = image.tobytes()
-    if store is None or name is None:
-        return _Pixels(image.mode, image.size, dict(image.info), raw)
-    pixels = _Pixels(image.mode, image.size, dict(image.info), raw, zlib.compress(raw))
+    deflated = zlib.compress(raw) if deflate else None
+    return _Pixels(image.mode, image.size, dict(image.info), raw, deflated)
+
+
+def _keep(store: BlobStore, name: str, pixels: _Pixels) -> None:
     try:
         entry = pickle.dumps(
             (pixels.mode, pixels.size, pixels.info, pixels.deflated),
             protocol=pickle.HIGHEST_PROTOCOL,
         )
     except (pickle.PickleError, TypeError, AttributeError):
-        return pixels
+        return
     store.put(name, entry)
-    return pixels
 
 
 class _Converter:
@@ -286,6 +320,8 @@ class _Converter:
     Only one conversion runs at a time (the colour transforms are shared, and
     LittleCMS transforms are not to be used by two threads at once); the drawing
     thread converts a picture itself when the background thread has not reached it.
+    A picture another process is converting is put back at the end of the queue, and
+    read from the store once kept there; the drawing thread waits for it.
     """
 
     def __init__(self) -> None:
@@ -298,6 +334,7 @@ class _Converter:
         self.used = 0
         self.ahead = 0  # bytes of `unread`
         self.busy: _Key | None = None  # being converted by the background thread
+        self.elsewhere: dict[_Key, float] = {}  # queued, found converting elsewhere (when)
         self.deflated: set[_Key] = set()  # deflated (or being deflated) ahead
         self.working = False  # the background thread is converting or deflating
         self.thread: threading.Thread | None = None
@@ -324,9 +361,10 @@ class _Converter:
                 self._read(key)
             elif key in self.queue:
                 self.queue.remove(key)
+                self.elsewhere.pop(key, None)
         if found is None:
-            with self.converting:
-                found = _attempt(key)
+            found = _attempt(key, self.converting)
+            assert found is not None  # waited for
             with self.cond:
                 self._store(key, found, read=True)
         if isinstance(found, ImageProblem):
@@ -336,6 +374,7 @@ class _Converter:
     def clear(self) -> None:
         with self.cond:
             self.queue.clear()
+            self.elsewhere.clear()
             for key in list(self.done):
                 self._forget(key)
             self.unread.clear()
@@ -349,6 +388,7 @@ class _Converter:
         fork its formats again.) Conversions made stay in memory for the next build."""
         with self.cond:
             self.queue.clear()
+            self.elsewhere.clear()
             self.unread.clear()
             self.ahead = 0
             self.cond.notify_all()
@@ -363,8 +403,9 @@ class _Converter:
             with self.cond:
                 self.working = False
                 while True:
-                    if self.queue and self.ahead < AHEAD_BYTES:
-                        key = self.busy = self.queue.popleft()
+                    ready = self._next() if self.ahead < AHEAD_BYTES else None
+                    if ready is not None:
+                        key = self.busy = ready
                         pixels = None
                         break
                     pending = self._undeflated()
@@ -372,7 +413,8 @@ class _Converter:
                         key, pixels = pending
                         self.deflated.add(key)
                         break
-                    self.cond.wait()
+                    # pictures other processes are converting: looked for again shortly
+                    self.cond.wait(CLAIM_POLL_S if self.elsewhere else None)
                 self.working = True
             if pixels is not None:
                 deflated = zlib.compress(pixels.raw)
@@ -386,16 +428,31 @@ class _Converter:
                 continue
             found: _Pixels | ImageProblem | None = None
             try:
-                with self.converting:
-                    found = _attempt(key)
+                found = _attempt(key, self.converting, wait=False)
             except Exception:  # the drawing thread converts it again and reports the error
                 found = None
             finally:
                 with self.cond:
                     self.busy = None
+                    self.elsewhere.pop(key, None)
                     if found is not None:
                         self._store(key, found, read=False)
+                    elif key not in self.done and key not in self.queue:
+                        self.queue.append(key)  # converting elsewhere: read when kept
+                        self.elsewhere[key] = time.monotonic()
                     self.cond.notify_all()
+
+    def _next(self) -> _Key | None:
+        """The first queued picture not found converting elsewhere just now, taken off
+        the queue."""
+        now = time.monotonic()
+        for key in self.queue:
+            since = self.elsewhere.get(key)
+            if since is None or now - since >= CLAIM_POLL_S:
+                self.queue.remove(key)
+                self.elsewhere.pop(key, None)
+                return key
+        return None
 
     def _undeflated(self) -> tuple[_Key, _Pixels] | None:
         """The first picture converted ahead that is not deflated yet, oldest first."""
