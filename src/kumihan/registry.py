@@ -470,7 +470,12 @@ def _preflight(
     With `root`, image inks measured before are taken from its cache."""
     from kumihan.verify.preflight import InkMemo, preflight, use_ink_memo
 
-    memo = InkMemo(root / CACHE_DIR / "ink.json") if root is not None else None
+    # the picture store: the converter notes there the ink of each print conversion
+    memo = (
+        InkMemo(root / CACHE_DIR / "ink.json", noted=root / CACHE_DIR / "images")
+        if root is not None
+        else None
+    )
     use_ink_memo(memo)
     try:
         with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:

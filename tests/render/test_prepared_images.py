@@ -249,3 +249,47 @@ def test_two_builds_at_once_convert_each_picture_once(
     assert drawn[0] == drawn[1]
     assert sorted(log.read_text().split()) == ["a.jpg", "b.jpg"]
     assert not list((tmp_path / "project").rglob("*.claim"))  # every claim released
+
+
+def test_the_preflight_takes_the_ink_the_converter_noted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A print conversion notes its highest total ink under the key the preflight gives
+    the embedded stream: the preflight finds it there instead of inflating and summing
+    the picture again, and it is the number the preflight's own measurement gives."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from kumihan.cache import BlobStore
+    from kumihan.render.pdf.picture import place_picture
+    from kumihan.verify import preflight as checker
+
+    store = BlobStore(tmp_path / "project", "images")
+    images.use_store(store)
+    try:
+        picture = prepared(photo(tmp_path / "a.jpg"), "print", DEFAULT_PROFILE, (200.0, 200.0))
+        out = tmp_path / "out.pdf"
+        canvas = Canvas(str(out))
+        place_picture(canvas, picture, 10, 10, 100, 66)
+        canvas.showPage()
+        canvas.save()
+    finally:
+        images.use_store(None)
+
+    def inks(noted: Path | None) -> tuple[dict[str, float | None], int]:
+        measured: list[object] = []
+        measure = checker._image_ink
+        monkeypatch.setattr(
+            checker, "_image_ink", lambda info: measured.append(info) or measure(info)
+        )
+        memo = checker.InkMemo(tmp_path / f"ink-{noted is not None}.json", noted=noted)
+        checker.use_ink_memo(memo)
+        try:
+            checker.preflight(out)
+        finally:
+            checker.use_ink_memo(None)
+        return memo.inks, len(measured)
+
+    noted, measured_with_notes = inks(store.dir)
+    fresh, measured_afresh = inks(None)
+    assert (measured_with_notes, measured_afresh) == (0, 1)
+    assert noted == fresh and len(noted) == 1

@@ -51,7 +51,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, Stream
-from PIL import Image, ImageMath
+from PIL import Image
+
+from kumihan.verify.ink import INK_PREFIX, ink_key, max_band_ink
 
 if TYPE_CHECKING:
     from fontTools.ttLib import TTFont
@@ -1337,13 +1339,17 @@ def _palette_ink(obj: Any) -> float | None:
 class InkMemo:
     """Total ink of images already measured, by a hash of the stored image: a rebuilt PDF
     embeds the same pictures, and inflating and summing every pixel of a page of CMYK
-    photos is most of a preflight's time. Kept in a JSON file (`use_ink_memo`).
+    photos is most of a preflight's time. Kept in a JSON file (`use_ink_memo`). With
+    `noted`, a folder of inks the picture converter noted as it converted (one file
+    per `kumihan.verify.ink.ink_key`), an image met for the first time is looked up
+    there before it is measured.
 
     It also carries the preflight's page memo (`pages`, a `PageMemo` in `<stem>-pages.txt`
     beside the file), read when a walk first asks for it and saved with the inks."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, noted: Path | None = None) -> None:
         self.path = path
+        self.noted = noted
         self.dirty = False
         self._pages: PageMemo | None = None
         try:
@@ -1351,6 +1357,15 @@ class InkMemo:
             self.inks: dict[str, float | None] = loaded if isinstance(loaded, dict) else {}
         except (OSError, ValueError):
             self.inks = {}
+
+    def given(self, key: str) -> float | None:
+        """The ink the converter noted for the image of `key`, if it did."""
+        if self.noted is None:
+            return None
+        try:
+            return float((self.noted / f"{INK_PREFIX}{key}").read_text("ascii"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
 
     @property
     def pages(self) -> PageMemo:
@@ -1389,12 +1404,15 @@ def _remembered_ink(info: _ImageInfo) -> float | None:
     source = info.stream
     if memo is None or isinstance(source, pikepdf.PdfInlineImage):
         return _image_ink(info)
-    digest = hashlib.sha256(source.read_raw_bytes())
-    digest.update(repr((info.width, info.height, info.bpc, info.filters, info.decode)).encode())
-    key = info.ink_key = digest.hexdigest()
+    key = info.ink_key = ink_key(
+        source.read_raw_bytes(), info.width, info.height, info.bpc, info.filters, info.decode
+    )
     if key in memo.inks:
         return memo.inks[key]
-    ink = memo.inks[key] = _image_ink(info)
+    ink = memo.given(key)
+    if ink is None:
+        ink = _image_ink(info)
+    memo.inks[key] = ink
     memo.dirty = True
     return ink
 
@@ -1675,8 +1693,8 @@ def _restore(
 ) -> _Share | None:
     """The inverse of `_remember` on page `page`, objects taken from `key`'s table of `pdf`;
     None if an image ink differs from `inks`. Raises on a record `_remember` did not make."""
-    for ink_key, ink in record["dep"]:
-        if inks.get(ink_key, _ABSENT) != ink:
+    for image_key, ink in record["dep"]:
+        if inks.get(image_key, _ABSENT) != ink:
             return None
     table = key.table
 
@@ -1858,10 +1876,7 @@ def _image_ink(info: _ImageInfo) -> float | None:
             )
             for i, band in enumerate(bands)
         ]
-    total = ImageMath.lambda_eval(
-        lambda a: a["c"] + a["m"] + a["y"] + a["k"], c=bands[0], m=bands[1], y=bands[2], k=bands[3]
-    )
-    return float(total.getextrema()[1]) / 255.0
+    return max_band_ink((bands[0], bands[1], bands[2], bands[3]))
 
 
 def _jpeg_bytes(stream: Stream, filters: tuple[str, ...]) -> bytes:

@@ -31,6 +31,7 @@ import PIL
 from PIL import Image, ImageCms, ImageMath, features
 
 from kumihan.cache import JsonTable, file_digest
+from kumihan.verify.ink import max_total_ink
 
 # The repository's press profile: basICColor ISO Coated v2 300 % (coated offset).
 DEFAULT_PROFILE = (
@@ -178,19 +179,27 @@ def image_for_print(
     is downsampled to it before the colour transform, which then runs on the pixels
     kept only.
     """
+    return print_conversion(img, profile, size)[0]
+
+
+def print_conversion(
+    img: Image.Image, profile: Path = DEFAULT_PROFILE, size: tuple[int, int] | None = None
+) -> tuple[Image.Image, float | None]:
+    """`image_for_print`, and the highest total ink of a CMYK result (None for grey),
+    measured on the way (the ink limit measures it)."""
     size = size or img.size
     if img.mode in _GRAY_MODES:
-        return _resize(_to_gray8(_flatten(img)), size)
+        return _resize(_to_gray8(_flatten(img)), size), None
     img = _flatten(img)
     if img.mode == "CMYK":
-        return ink_limit(_resize(img, size))
+        return ink_limited(_resize(img, size))
     source = _source_profile(img)
     if img.mode != "RGB":
         img = img.convert("RGB")
     img = _resize(img, size)
     cmyk = ImageCms.applyTransform(img, _transform(source, _key(profile), "RGB", "CMYK"))
     assert cmyk is not None  # applyTransform returns None only with inPlace=True
-    return ink_limit(cmyk)
+    return ink_limited(cmyk)
 
 
 def is_gray_mode(mode: str) -> bool:
@@ -273,12 +282,9 @@ def _bands(img: Image.Image) -> dict[str, Image.Image]:
 
 
 def total_ink(img: Image.Image) -> float:
-    """The highest total ink of any pixel of a 'CMYK' image, as a fraction (3.0 = 300 %)."""
-    if img.mode != "CMYK":
-        raise ValueError(f"total ink needs a CMYK image, not {img.mode!r}")
-    total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], **_bands(img))
-    high = total.getextrema()[1]
-    return float(high) / 255.0
+    """The highest total ink of any pixel of a 'CMYK' image, as a fraction (3.0 = 300 %):
+    as the preflight measures it."""
+    return max_total_ink(img)
 
 
 def _cmy_factor(a: dict[str, Any]) -> Any:
@@ -294,8 +300,14 @@ def ink_limit(img: Image.Image, limit: float = INK_LIMIT) -> Image.Image:
     Returns the image itself when nothing exceeds the limit (the usual case with a
     300 % profile), so the common path costs one measurement.
     """
-    if total_ink(img) <= limit:
-        return img
+    return ink_limited(img, limit)[0]
+
+
+def ink_limited(img: Image.Image, limit: float = INK_LIMIT) -> tuple[Image.Image, float]:
+    """`ink_limit`, and the highest total ink of the image it returns."""
+    measured = total_ink(img)
+    if measured <= limit:
+        return img, measured
     bands = _bands(img)
     factor = ImageMath.lambda_eval(_cmy_factor, cap=float(math.floor(limit * 255)), **bands)
     # Converting the float product back to 8 bits truncates, so the total stays ≤ the cap.
@@ -305,4 +317,4 @@ def ink_limit(img: Image.Image, limit: float = INK_LIMIT) -> Image.Image:
     ]
     result = Image.merge("CMYK", [*scaled, bands["k"]])
     result.info = dict(img.info)
-    return result
+    return result, total_ink(result)

@@ -50,13 +50,14 @@ from PIL import Image
 
 from kumihan.cache import BlobStore, JsonTable, file_digest, forget_file_hashes, toolkit_digest
 from kumihan.render.pdf.color import (
-    image_for_print,
     is_gray_mode,
+    print_conversion,
     print_size,
     screen_image,
     screen_size,
 )
 from kumihan.render.pdf.paint import Variant
+from kumihan.verify.ink import INK_PREFIX, ink_key
 
 MAX_PIXELS = 60_000_000  # ~ a 30×20 cm photo at 600 ppi; more is a decompression bomb
 CACHE_BYTES = 96 * 1024 * 1024  # converted pixels kept (drawn, or converted ahead)
@@ -181,15 +182,17 @@ def _inspect(path: Path, stamp: tuple[int, int]) -> tuple[tuple[int, int], str] 
         return f"画像として読めません（{exc}）"
 
 
-def _convert(key: _Key) -> Image.Image:
+def _convert(key: _Key) -> tuple[Image.Image, float | None]:
+    """The picture converted, and its highest total ink when in CMYK (else None)."""
     source = open_image(key.path, key.size)
+    ink = None
     if key.variant == "print":
-        image = image_for_print(source, key.profile, key.size)
+        image, ink = print_conversion(source, key.profile, key.size)
     else:
         image = screen_image(source, key.size, key.profile)
     if image.size != key.size:  # the file changed between inspection and drawing
         raise ImageProblem(f"画像の大きさが変わりました（{key.size} → {image.size}）")
-    return image
+    return image, ink
 
 
 class _Pixels:
@@ -204,9 +207,11 @@ class _Pixels:
         info: dict[str | tuple[int, int], Any],
         raw: bytes | None,
         deflated: bytes | None = None,
+        ink: float | None = None,
     ) -> None:
         self.mode, self.size, self.info = mode, size, info
         self._raw, self.deflated = raw, deflated
+        self.ink = ink  # the highest total ink, measured when converted to CMYK
 
     @property
     def raw(self) -> bytes:
@@ -294,15 +299,17 @@ def _attempt(
 def _made(key: _Key, *, deflate: bool) -> _Pixels | ImageProblem:
     """The picture converted now (and its pixels deflated, with `deflate`)."""
     try:
-        image = _convert(key)
+        image, ink = _convert(key)
     except ImageProblem as problem:
         return problem
     raw = image.tobytes()
     deflated = zlib.compress(raw) if deflate else None
-    return _Pixels(image.mode, image.size, dict(image.info), raw, deflated)
+    return _Pixels(image.mode, image.size, dict(image.info), raw, deflated, ink)
 
 
 def _keep(store: BlobStore, name: str, pixels: _Pixels) -> None:
+    """Keep the conversion, and note its ink for the preflight under the name the
+    preflight will look for: the image stream `picture.register_picture` embeds."""
     try:
         entry = pickle.dumps(
             (pixels.mode, pixels.size, pixels.info, pixels.deflated),
@@ -311,6 +318,10 @@ def _keep(store: BlobStore, name: str, pixels: _Pixels) -> None:
     except (pickle.PickleError, TypeError, AttributeError):
         return
     store.put(name, entry)
+    if pixels.ink is not None and pixels.deflated is not None:
+        width, height = pixels.size
+        key = ink_key(pixels.deflated, width, height, 8, ("/FlateDecode",))
+        store.put(f"{INK_PREFIX}{key}", repr(pixels.ink).encode("ascii"))
 
 
 class _Converter:
