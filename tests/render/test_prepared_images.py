@@ -76,6 +76,20 @@ def test_print_above_450_ppi_is_downsampled_to_350(tmp_path: Path) -> None:
     assert prepared(line_art, "print", DEFAULT_PROFILE, (80.0, 80.0)).size == (2000, 100)
 
 
+def test_a_jpeg_is_printed_at_the_reduced_scale_it_decodes_at(tmp_path: Path) -> None:
+    """800 × 600 px at 1 in is 800 ppi: downsampled to 350 ppi, except that a JPEG decodes
+    at half its size to 400 ppi, between 350 and 450, and is embedded so, unresampled."""
+    jpeg = prepared(photo(tmp_path / "a.jpg", (800, 600)), "print", DEFAULT_PROFILE, (72.0, 72.0))
+    png = prepared(
+        photo(tmp_path / "a.png", (800, 600), "PNG"), "print", DEFAULT_PROFILE, (72.0, 72.0)
+    )
+    odd = prepared(photo(tmp_path / "b.jpg", (801, 600)), "print", DEFAULT_PROFILE, (72.0, 72.0))
+    assert (jpeg.size, png.size, odd.size) == ((400, 300), (350, 262), (350, 262))
+    decoded = images.open_image(tmp_path / "a.jpg", (400, 300))
+    assert decoded.size == (400, 300)  # nothing left to resample
+    assert jpeg.tobytes() == image_for_print(decoded, DEFAULT_PROFILE).tobytes()
+
+
 def test_no_prefetch_converts_nothing(tmp_path: Path) -> None:
     path = photo(tmp_path / "a.jpg")
     with no_prefetch():

@@ -7,7 +7,8 @@ PDF variant may contain:
   shows, through the press profile (not by formula, so screen matches print).
 - `image_for_print`: any image → 'CMYK' (colour) or 'L' (grayscale, DeviceGray),
   alpha flattened onto white, total ink within the limit, no finer than the print
-  needs (`print_size`: 350 ppi at the placed size when above 450 ppi).
+  needs (`print_size`: 350 ppi at the placed size when above 450 ppi, or the JPEG's
+  own 1/2, 1/4 or 1/8 decoding scale when that falls between the two).
 - `image_for_screen`: any image → 'RGB' or 'L', no larger than the placed size
   needs at `max_ppi` (`screen_size` gives that size from the header alone;
   `screen_image` converts to it, downsampling before any colour transform).
@@ -239,15 +240,34 @@ def screen_size(
 
 
 def print_size(
-    size: tuple[int, int], placed_size_pt: tuple[float, float], *, line_art: bool = False
+    size: tuple[int, int],
+    placed_size_pt: tuple[float, float],
+    *,
+    line_art: bool = False,
+    jpeg: bool = False,
 ) -> tuple[int, int]:
     """The pixel size the print PDF embeds for an image of `size` fitted into the box
     `placed_size_pt`: its own, or `PRINT_PPI` at the placed size when it is above
-    `PRINT_PPI_LIMIT` there (1-bit line art: `LINE_ART_PPI` above `LINE_ART_PPI_LIMIT`)."""
+    `PRINT_PPI_LIMIT` there (1-bit line art: `LINE_ART_PPI` above `LINE_ART_PPI_LIMIT`).
+
+    A `jpeg` can be decoded at 1/2, 1/4 or 1/8 of its size for a fraction of the work
+    (`open_image`): when one of those sizes lies between the two (`PRINT_PPI` at least,
+    `PRINT_PPI_LIMIT` at most), it is embedded at that size instead, with no resampling
+    at all (sharper, and quicker)."""
     target, limit = (LINE_ART_PPI, LINE_ART_PPI_LIMIT) if line_art else (PRINT_PPI, PRINT_PPI_LIMIT)
     if screen_size(size, placed_size_pt, limit) == size:
         return size
-    return screen_size(size, placed_size_pt, target)
+    wanted = screen_size(size, placed_size_pt, target)
+    if jpeg and not line_art:
+        width, height = size
+        for denominator in (8, 4, 2):  # the smallest first
+            if width % denominator or height % denominator:
+                continue  # decoded a pixel larger than the exact fraction: resampled anyway
+            scaled = (width // denominator, height // denominator)
+            fine_enough = scaled[0] >= wanted[0] and scaled[1] >= wanted[1]
+            if fine_enough and screen_size(scaled, placed_size_pt, limit) == scaled:
+                return scaled
+    return wanted
 
 
 def screen_image(

@@ -132,34 +132,47 @@ _INSPECTED: JsonTable | None = None
 
 
 def remember_inspections(table: JsonTable | None) -> None:
-    """Keep what `prepared` learns of each picture (pixel size and mode) in `table`, by
+    """Keep what `prepared` learns of each picture (pixel size, mode, format) in `table`, by
     path, size and time, across builds (None: in this process only). A rebuild then
     decodes no unchanged picture to check it, in the DOCX's forked process either."""
     global _INSPECTED
     _INSPECTED = table
 
 
-def _inspected(path: Path, stamp: tuple[int, int]) -> tuple[tuple[int, int], str] | str:
+@dataclass(frozen=True)
+class _Inspection:
+    """What `prepared` needs to know of a usable picture before converting it."""
+
+    size: tuple[int, int]
+    mode: str
+    jpeg: bool  # a JPEG file (decodable at 1/2, 1/4, 1/8 of its size; a photograph)
+
+
+def _inspected(path: Path, stamp: tuple[int, int]) -> _Inspection | str:
     """`_inspect`, through the table of earlier builds when there is one. Only usable
     pictures are kept: a problem is found (and its message made) again."""
     table = _INSPECTED
     key = f"{path}|{stamp[0]}|{stamp[1]}"
     if table is not None:
         found = table.get(key)
-        if isinstance(found, list) and len(found) == 3:
-            width, height, mode = found
-            if isinstance(width, int) and isinstance(height, int) and isinstance(mode, str):
-                return (width, height), mode
+        if isinstance(found, list) and len(found) == 4:
+            width, height, mode, jpeg = found
+            if (
+                isinstance(width, int)
+                and isinstance(height, int)
+                and isinstance(mode, str)
+                and isinstance(jpeg, bool)
+            ):
+                return _Inspection((width, height), mode, jpeg)
     result = _inspect(path, stamp)
     if table is not None and not isinstance(result, str):
-        (width, height), mode = result
-        table.put(key, [width, height, mode])
+        table.put(key, [*result.size, result.mode, result.jpeg])
     return result
 
 
 @lru_cache(maxsize=512)
-def _inspect(path: Path, stamp: tuple[int, int]) -> tuple[tuple[int, int], str] | str:
-    """(pixel size, mode) of a usable picture, or why it cannot be used.
+def _inspect(path: Path, stamp: tuple[int, int]) -> _Inspection | str:
+    """The pixel size, mode and format of a usable picture, or why it cannot be used.
 
     Every picture is decoded once here, as the conversion will decode it, because a
     damaged file fails only when decoded; a JPEG at an eighth of its size, which
@@ -169,13 +182,13 @@ def _inspect(path: Path, stamp: tuple[int, int]) -> tuple[tuple[int, int], str] 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with Image.open(path) as probe:
-            size, mode = probe.size, probe.mode
+            size, mode, jpeg = probe.size, probe.mode, probe.format == "JPEG"
             if size[0] * size[1] > MAX_PIXELS:
                 return f"{size[0]}×{size[1]} 画素あり、大きすぎます（上限 {MAX_PIXELS:,} 画素）"
-            if probe.format == "JPEG":
+            if jpeg:
                 probe.draft(None, (max(1, size[0] // 8), max(1, size[1] // 8)))
             probe.load()
-            return size, mode
+            return _Inspection(size, mode, jpeg)
     except Image.DecompressionBombError as exc:
         return f"画素数が多すぎます（{exc}）"
     except (OSError, ValueError, SyntaxError) as exc:
@@ -603,10 +616,10 @@ def prepared(
     found = _inspected(path, stamp)
     if isinstance(found, str):
         raise ImageProblem(found)
-    size, mode = found
+    size, mode = found.size, found.mode
     gray = is_gray_mode(mode)
     if variant == "print":
-        print_at = print_size(size, placed, line_art=mode == "1")
+        print_at = print_size(size, placed, line_art=mode == "1", jpeg=found.jpeg)
         key = _Key(path, stamp, variant, profile, print_at)
         image = PreparedImage(key, "L" if gray else "CMYK")
     else:
@@ -638,12 +651,9 @@ def word_picture(image: Image.Image) -> bytes:
 
 
 def _is_jpeg(image: PreparedImage) -> bool:
-    """Is the picture's file a JPEG (by its first bytes, whatever its name says)?"""
-    try:
-        with image.key.path.open("rb") as stream:
-            return stream.read(3) == b"\xff\xd8\xff"
-    except OSError:
-        return False
+    """Is the picture's file a JPEG (by its content, whatever its name says)?"""
+    found = _inspected(image.key.path, image.key.stamp)
+    return not isinstance(found, str) and found.jpeg
 
 
 def remembered(name: str, make: Callable[[], bytes]) -> bytes:
