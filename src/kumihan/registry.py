@@ -135,7 +135,8 @@ def prepare_deliverable(
     if layout is None:
         return None
     ctx = make_context(layout, root, "print")
-    fit_store = FitCache(root, files_digest(root, layout_files(root)))
+    # by the deliverable's own layout too: the same case may be set otherwise in another
+    fit_store = FitCache(root, files_digest(root, layout_files(root), extra=layout.file))
     with no_prefetch():  # the fit ladder lays pictures out, it never draws them
         prepared = prepare(
             root,
