@@ -307,3 +307,17 @@ def test_the_preflight_takes_the_ink_the_converter_noted(
     fresh, measured_afresh = inks(None)
     assert (measured_with_notes, measured_afresh) == (0, 1)
     assert noted == fresh and len(noted) == 1
+
+
+def test_photographs_are_deflated_quickly_drawings_tightly(tmp_path: Path) -> None:
+    """A photo's pixels barely pack tighter at zlib's default level than at its quickest,
+    for twice the time: a JPEG's are deflated at level 1, a drawing's (PNG) at the default."""
+    import zlib
+
+    photo_jpeg = prepared(photo(tmp_path / "a.jpg"), "print", DEFAULT_PROFILE, (200.0, 200.0))
+    drawing = prepared(
+        photo(tmp_path / "b.png", fmt="PNG"), "print", DEFAULT_PROFILE, (200.0, 200.0)
+    )
+    assert photo_jpeg.deflated() == zlib.compress(photo_jpeg.tobytes(), 1)  # type: ignore[attr-defined]
+    assert drawing.deflated() == zlib.compress(drawing.tobytes())  # type: ignore[attr-defined]
+    assert zlib.compress(drawing.tobytes(), 1) != zlib.compress(drawing.tobytes())
