@@ -250,6 +250,8 @@ def test_two_builds_at_once_convert_each_picture_once(
 
     monkeypatch.setattr(images, "_convert", slow_convert)
     images.use_store(BlobStore(tmp_path / "project", "images"))
+    while not images.worker_idle():  # as a build forks only then (an earlier test's
+        time.sleep(0.01)  # conversion would leave LittleCMS mid-way in the children)
     try:
 
         def draw() -> list[bytes]:
@@ -311,13 +313,46 @@ def test_the_preflight_takes_the_ink_the_converter_noted(
 
 def test_photographs_are_deflated_quickly_drawings_tightly(tmp_path: Path) -> None:
     """A photo's pixels barely pack tighter at zlib's default level than at its quickest,
-    for twice the time: a JPEG's are deflated at level 1, a drawing's (PNG) at the default."""
+    for twice the time: in print, a JPEG's are deflated at level 1, a drawing's (PNG) at
+    the default."""
     import zlib
 
     photo_jpeg = prepared(photo(tmp_path / "a.jpg"), "print", DEFAULT_PROFILE, (200.0, 200.0))
     drawing = prepared(
         photo(tmp_path / "b.png", fmt="PNG"), "print", DEFAULT_PROFILE, (200.0, 200.0)
     )
-    assert photo_jpeg.deflated() == zlib.compress(photo_jpeg.tobytes(), 1)  # type: ignore[attr-defined]
-    assert drawing.deflated() == zlib.compress(drawing.tobytes())  # type: ignore[attr-defined]
+    assert photo_jpeg.stream() == ("FlateDecode", zlib.compress(photo_jpeg.tobytes(), 1))  # type: ignore[attr-defined]
+    assert drawing.stream() == ("FlateDecode", zlib.compress(drawing.tobytes()))  # type: ignore[attr-defined]
     assert zlib.compress(drawing.tobytes(), 1) != zlib.compress(drawing.tobytes())
+
+
+def test_the_screen_pdf_and_word_keep_photographs_as_jpeg(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the screen PDF a photograph is a JPEG stream (DCTDecode), and Word is given the
+    very same bytes, whichever process converted the picture: a build that reads the
+    conversion from the store embeds what the converting build embedded."""
+    from kumihan.cache import BlobStore
+
+    path = photo(tmp_path / "a.jpg")
+    drawing = prepared(
+        photo(tmp_path / "b.png", fmt="PNG"), "screen", DEFAULT_PROFILE, (72.0, 72.0)
+    )
+    assert drawing.stream()[0] == "FlateDecode"  # type: ignore[attr-defined]
+    images.use_store(BlobStore(tmp_path / "project", "images"))
+    try:
+        with _Forked(
+            lambda: prepared(path, "screen", DEFAULT_PROFILE, (72.0, 72.0)).stream()
+        ) as other:
+            kind, data = other()  # converted, encoded and kept by another process
+        images.clear_caches()
+        here = prepared(path, "screen", DEFAULT_PROFILE, (72.0, 72.0))
+        assert here.stream() == (kind, data)  # type: ignore[attr-defined]
+        assert images.word_picture(here) == data
+    finally:
+        images.use_store(None)
+    assert kind == "DCTDecode"
+    with Image.open(io.BytesIO(data)) as decoded:
+        assert (decoded.format, decoded.size, decoded.mode) == ("JPEG", (150, 100), "RGB")
+    images.clear_caches()
+    assert prepared(path, "screen", DEFAULT_PROFILE, (72.0, 72.0)).stream() == (kind, data)  # type: ignore[attr-defined]

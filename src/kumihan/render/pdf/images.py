@@ -16,15 +16,16 @@ while its pages are laid out, in the order they will be drawn and no more than
 `AHEAD_BYTES` ahead of the drawing. Converted pixels are kept within `CACHE_BYTES`,
 so a document with many large photos never holds them all in memory.
 
-When it has nothing to convert, the background thread deflates the pictures it
-converted ahead, as they are embedded (`deflated`): `kumihan.render.pdf.picture`
-writes those bytes as the image XObject's stream, so drawing never waits for it.
+When it has nothing to convert, the background thread encodes the pictures it
+converted ahead as they are embedded (`PreparedImage.stream`: deflated, or JPEG for a
+photo in the screen PDF): `kumihan.render.pdf.picture` writes those bytes as the image
+XObject's stream, so drawing never waits for it.
 
 With a store (`use_store`: the registry gives the project's `.kumihan-cache/images`),
-each conversion is also kept on disk, deflated, under a hash of the picture's bytes,
+each conversion is also kept on disk, encoded, under a hash of the picture's bytes,
 the profile's bytes, the variant, the pixel size and the toolkit's code: the next
 build, and the other deliverables built at the same time, read it back instead of
-converting (and deflating) again. A conversion is claimed in the store while it is
+converting (and encoding) again. A conversion is claimed in the store while it is
 made, so two deliverables drawn at once (the 事例集 and the 報告書 share their photos)
 convert each picture once between them.
 """
@@ -62,9 +63,9 @@ from kumihan.verify.ink import INK_PREFIX, ink_key
 MAX_PIXELS = 60_000_000  # ~ a 30×20 cm photo at 600 ppi; more is a decompression bomb
 CACHE_BYTES = 96 * 1024 * 1024  # converted pixels kept (drawn, or converted ahead)
 AHEAD_BYTES = 48 * 1024 * 1024  # converted ahead of the drawing, at most
-PHOTO_DEFLATE_LEVEL = 1  # see `_deflate`
+PHOTO_DEFLATE_LEVEL = 1  # see `_encoding`
+PHOTO_JPEG_QUALITY = 90  # photos in the screen PDF and in Word: no visible loss
 CLAIM_POLL_S = 0.01  # how often a conversion another process is making is looked for
-WORD_JPEG_QUALITY = 90  # photos in Word: no visible loss at the placed size
 
 
 class ImageProblem(Exception):
@@ -209,10 +210,14 @@ def _convert(key: _Key) -> tuple[Image.Image, float | None]:
     return image, ink
 
 
+Encoding = tuple[str, bytes]  # a PDF image stream: its filter and its bytes
+
+
 class _Pixels:
-    """A converted picture: its pixels as `Image.tobytes()` gives them, and those bytes
-    deflated as the PDF embeds them, when that was done. Read back from the store, only
-    the deflated bytes are there; the pixels are inflated if something asks for them."""
+    """A converted picture: its pixels as `Image.tobytes()` gives them, and the stream
+    the PDF embeds for them (`encoding`, see `_encoding`), when that was made. Read back
+    from the store, only the stream is there; the pixels are decoded from it if something
+    asks for them."""
 
     def __init__(
         self,
@@ -220,22 +225,27 @@ class _Pixels:
         size: tuple[int, int],
         info: dict[str | tuple[int, int], Any],
         raw: bytes | None,
-        deflated: bytes | None = None,
+        encoding: Encoding | None = None,
         ink: float | None = None,
     ) -> None:
         self.mode, self.size, self.info = mode, size, info
-        self._raw, self.deflated = raw, deflated
+        self._raw, self.encoding = raw, encoding
         self.ink = ink  # the highest total ink, measured when converted to CMYK
 
     @property
     def raw(self) -> bytes:
         if self._raw is None:
-            assert self.deflated is not None
-            self._raw = zlib.decompress(self.deflated)
+            assert self.encoding is not None
+            kind, data = self.encoding
+            if kind == "DCTDecode":
+                with Image.open(io.BytesIO(data)) as decoded:
+                    self._raw = decoded.convert(self.mode).tobytes()
+            else:
+                self._raw = zlib.decompress(data)
         return self._raw
 
     def nbytes(self) -> int:
-        return len(self._raw or b"") + len(self.deflated or b"")
+        return len(self._raw or b"") + len(self.encoding[1] if self.encoding else b"")
 
     def image(self) -> Image.Image:
         image = Image.frombytes(self.mode, self.size, self.raw)
@@ -268,10 +278,10 @@ def _stored(store: BlobStore, name: str) -> _Pixels | None:
     if data is None:
         return None
     try:
-        mode, size, info, deflated = pickle.loads(data)
-        if not isinstance(deflated, bytes):
+        mode, size, info, kind, stream = pickle.loads(data)
+        if kind not in ("FlateDecode", "DCTDecode") or not isinstance(stream, bytes):
             return None
-        return _Pixels(mode, tuple(size), info, None, deflated)
+        return _Pixels(mode, tuple(size), info, None, (kind, stream))
     except (pickle.PickleError, ValueError, TypeError, EOFError, AttributeError):
         return None  # damaged: converted again and written anew
 
@@ -311,41 +321,53 @@ def _attempt(
 
 
 def _made(key: _Key, *, deflate: bool) -> _Pixels | ImageProblem:
-    """The picture converted now (and its pixels deflated, with `deflate`)."""
+    """The picture converted now (and its stream made, with `deflate`)."""
     try:
         image, ink = _convert(key)
     except ImageProblem as problem:
         return problem
     raw = image.tobytes()
-    deflated = _deflate(key, raw) if deflate else None
-    return _Pixels(image.mode, image.size, dict(image.info), raw, deflated, ink)
+    pixels = _Pixels(image.mode, image.size, dict(image.info), raw, None, ink)
+    if deflate:
+        pixels.encoding = _encoding(key, pixels)
+    return pixels
 
 
-def _deflate(key: _Key, raw: bytes) -> bytes:
-    """The pixels deflated for the PDF: a photograph (a JPEG file) at zlib's quickest
+def _encoding(key: _Key, pixels: _Pixels) -> Encoding:
+    """The stream the PDF embeds for the pixels. A photograph (a JPEG file) in the screen
+    PDF is JPEG, as web PDFs keep photos (a fifth of the size; Word is given the same
+    bytes, `word_picture`). Anything else is deflated: a photograph at zlib's quickest
     level, which on a photo's noise-like pixels makes a stream some 4 % larger than the
     default level in less than half the time (a third of a second per print photo of
     1800 × 1200); drawings, whose flat colours the default level packs far better, at
     the default level."""
     found = _inspected(key.path, key.stamp)
     photo = not isinstance(found, str) and found.jpeg
-    return zlib.compress(raw, PHOTO_DEFLATE_LEVEL if photo else zlib.Z_DEFAULT_COMPRESSION)
+    if photo and key.variant == "screen" and pixels.mode in ("RGB", "L"):
+        buffer = io.BytesIO()
+        pixels.image().save(buffer, format="JPEG", quality=PHOTO_JPEG_QUALITY)
+        return "DCTDecode", buffer.getvalue()
+    level = PHOTO_DEFLATE_LEVEL if photo else zlib.Z_DEFAULT_COMPRESSION
+    return "FlateDecode", zlib.compress(pixels.raw, level)
 
 
 def _keep(store: BlobStore, name: str, pixels: _Pixels) -> None:
     """Keep the conversion, and note its ink for the preflight under the name the
     preflight will look for: the image stream `picture.register_picture` embeds."""
+    if pixels.encoding is None:
+        return
+    kind, stream = pixels.encoding
     try:
         entry = pickle.dumps(
-            (pixels.mode, pixels.size, pixels.info, pixels.deflated),
+            (pixels.mode, pixels.size, pixels.info, kind, stream),
             protocol=pickle.HIGHEST_PROTOCOL,
         )
     except (pickle.PickleError, TypeError, AttributeError):
         return
     store.put(name, entry)
-    if pixels.ink is not None and pixels.deflated is not None:
+    if pixels.ink is not None:
         width, height = pixels.size
-        key = ink_key(pixels.deflated, width, height, 8, ("/FlateDecode",))
+        key = ink_key(stream, width, height, 8, (f"/{kind}",))
         store.put(f"{INK_PREFIX}{key}", repr(pixels.ink).encode("ascii"))
 
 
@@ -371,7 +393,7 @@ class _Converter:
         self.ahead = 0  # bytes of `unread`
         self.busy: _Key | None = None  # being converted by the background thread
         self.elsewhere: dict[_Key, float] = {}  # queued, found converting elsewhere (when)
-        self.deflated: set[_Key] = set()  # deflated (or being deflated) ahead
+        self.encoded: set[_Key] = set()  # with their stream made (or being made) ahead
         self.working = False  # the background thread is converting or deflating
         self.thread: threading.Thread | None = None
 
@@ -444,36 +466,38 @@ class _Converter:
                         key = self.busy = ready
                         pixels = None
                         break
-                    pending = self._undeflated()
+                    pending = self._unencoded()
                     if pending is not None:
                         key, pixels = pending
-                        self.deflated.add(key)
+                        self.encoded.add(key)
                         break
                     # pictures other processes are converting: looked for again shortly
                     self.cond.wait(CLAIM_POLL_S if self.elsewhere else None)
                 self.working = True
             if pixels is not None:
-                deflated = _deflate(key, pixels.raw)
+                encoding = _encoding(key, pixels)
                 with self.cond:
-                    if self.done.get(key) is pixels and pixels.deflated is None:
-                        pixels.deflated = deflated
-                        self.sizes[key] += len(deflated)
-                        self.used += len(deflated)
+                    if self.done.get(key) is pixels and pixels.encoding is None:
+                        pixels.encoding = encoding
+                        grown = len(encoding[1])
+                        self.sizes[key] += grown
+                        self.used += grown
                         if key in self.unread:
-                            self.ahead += len(deflated)
+                            self.ahead += grown
                 continue
             found: _Pixels | ImageProblem | None = None
+            failed = False
             try:
                 found = _attempt(key, self.converting, wait=False)
             except Exception:  # the drawing thread converts it again and reports the error
-                found = None
+                failed = True
             finally:
                 with self.cond:
                     self.busy = None
                     self.elsewhere.pop(key, None)
                     if found is not None:
                         self._store(key, found, read=False)
-                    elif key not in self.done and key not in self.queue:
+                    elif not failed and key not in self.done and key not in self.queue:
                         self.queue.append(key)  # converting elsewhere: read when kept
                         self.elsewhere[key] = time.monotonic()
                     self.cond.notify_all()
@@ -490,10 +514,10 @@ class _Converter:
                 return key
         return None
 
-    def _undeflated(self) -> tuple[_Key, _Pixels] | None:
-        """The first picture converted ahead that is not deflated yet, oldest first."""
+    def _unencoded(self) -> tuple[_Key, _Pixels] | None:
+        """The first picture converted ahead whose stream is not made yet, oldest first."""
         for key in self.done:
-            if key in self.unread and key not in self.deflated:
+            if key in self.unread and key not in self.encoded:
                 found = self.done[key]
                 if isinstance(found, _Pixels):
                     return key, found
@@ -513,8 +537,8 @@ class _Converter:
             size = found.nbytes()
             if size > CACHE_BYTES:
                 return  # too big to keep: converted again if drawn again
-            if found.deflated is not None:
-                self.deflated.add(key)
+            if found.encoding is not None:
+                self.encoded.add(key)
         self.done[key] = found
         self.sizes[key] = size
         self.used += size
@@ -529,7 +553,7 @@ class _Converter:
     def _forget(self, key: _Key) -> None:
         found = self.done.pop(key)
         self.used -= self.sizes.pop(key)
-        self.deflated.discard(key)
+        self.encoded.discard(key)
         del found
 
 
@@ -592,12 +616,12 @@ class PreparedImage(Image.Image):
             self.info = dict(pixels.info)
         return super().load()
 
-    def deflated(self) -> bytes:
-        """The pixels deflated (zlib), as a PDF image stream with /FlateDecode holds them."""
+    def stream(self) -> Encoding:
+        """The image stream the PDF embeds for the picture: its filter and bytes."""
         pixels = self._pixels()
-        if pixels.deflated is None:
-            pixels.deflated = _deflate(self.key, pixels.raw)
-        return pixels.deflated
+        if pixels.encoding is None:
+            pixels.encoding = _encoding(self.key, pixels)
+        return pixels.encoding
 
     def name(self) -> str:
         """A name for the picture as converted: the same for the same file, profile,
@@ -643,23 +667,23 @@ def prepared(
 
 
 def word_picture(image: Image.Image) -> bytes:
-    """The picture as Word embeds it, kept in the store beside its conversion: a
-    photograph (a JPEG file) as JPEG, as Word itself keeps photos (a fifth of the size
-    of a PNG of it, and encoded in a thirtieth of the time); anything else (line art,
-    screenshots, drawings) as lossless PNG."""
-    photo = isinstance(image, PreparedImage) and image.mode in ("RGB", "L") and _is_jpeg(image)
+    """The picture as Word embeds it. A screen conversion of a photograph (a JPEG file)
+    is the JPEG the screen PDF embeds (`PreparedImage.stream`), as Word itself keeps
+    photos: a fifth of the size of a PNG of it. Anything else (line art, screenshots,
+    drawings) is lossless PNG, kept in the store beside its conversion."""
 
     def encoded() -> bytes:
         buffer = io.BytesIO()
-        if photo:
-            image.save(buffer, format="JPEG", quality=WORD_JPEG_QUALITY)
-        else:
-            image.save(buffer, format="PNG")
+        image.save(buffer, format="PNG")
         return buffer.getvalue()
 
     if not isinstance(image, PreparedImage):
         return encoded()
-    return remembered(f"{image.name()}.{'jpg' if photo else 'png'}", encoded)
+    if image.key.variant == "screen" and _is_jpeg(image) and image.mode in ("RGB", "L"):
+        kind, data = image.stream()
+        if kind == "DCTDecode":
+            return data
+    return remembered(f"{image.name()}.png", encoded)
 
 
 def _is_jpeg(image: PreparedImage) -> bool:

@@ -1,10 +1,10 @@
-"""Place a converted picture on a canvas as an image XObject, straight from its deflated pixels.
+"""Place a converted picture on a canvas as an image XObject, straight from its encoded pixels.
 
 `place_picture(canvas, image, x, y, width, height)` takes a `PreparedImage` (see
 `kumihan.render.pdf.images`) and the box it fills; it embeds the picture once per
 document and draws it. Unlike reportlab's `drawImage`, it never reads the pixels
 themselves: the XObject is named after the conversion (file, profile, variant, size)
-instead of an MD5 of the pixels, and its stream is the deflated bytes the converter
+instead of an MD5 of the pixels, and its stream is the encoded bytes the converter
 or the cache already holds, so a picture kept from an earlier build is embedded
 without being inflated or hashed (for a page of photos in CMYK, most of the time
 its drawing took).
@@ -51,8 +51,8 @@ def register_picture(canvas: Any, image: PreparedImage) -> str:
         xobject.width, xobject.height = image.size
         xobject.bitsPerComponent = 8
         xobject.colorSpace = _COLOUR_SPACES[image.mode]
-        xobject._filters = ("FlateDecode",)
-        xobject.streamContent = image.deflated()
+        kind, xobject.streamContent = image.stream()
+        xobject._filters = (kind,)
         doc.Reference(xobject, registered)
         doc.addForm(name, xobject)
     return name
