@@ -309,6 +309,8 @@ class FlowableBuilder:
         weights = list(block.widths) if len(block.widths) == columns else [1.0] * columns
         total = sum(weights)
         col_widths = [self.frame_width * w / total for w in weights]
+        if block.role in ("case-aside", "card-grid"):  # its own cells, before any are made
+            return [*out, *spaced(self.aside(block, col_widths), *self.layout.space("aside"))]
         pad = 3.0
         data: list[list[object]] = []
         commands: list[tuple[object, ...]] = []
@@ -343,8 +345,6 @@ class FlowableBuilder:
             while len(line) < columns:
                 line.append("")
             data.append(line[:columns])
-        if block.role in ("case-aside", "card-grid"):
-            return [*out, *spaced(self.aside(block, col_widths), *self.layout.space("aside"))]
         rule = self.layout.colors.get("rule", (0.0, 0.0, 0.0, 1.0))
         commands += [
             ("GRID", (0, 0), (-1, -1), 0.5, self._color(rule)),
