@@ -44,6 +44,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+try:
+    import fcntl
+except ImportError:  # not POSIX: entries are made without claims
+    fcntl = None  # type: ignore[assignment]
+
 from kumihan import __version__
 from kumihan import model as m
 
@@ -292,13 +297,13 @@ class BlobStore:
     """
 
     TRIM_EVERY_S = 600.0
-    CLAIM_STALE_S = 120.0  # a claim this old is abandoned, whoever holds it
 
     def __init__(self, root: Path, folder: str, limit: int = 512 * 1024 * 1024) -> None:
         self.dir = root / CACHE_DIR / folder
         self.limit = limit
         self.trimmed = False
         self.marker = root / CACHE_DIR / f"trimmed-{folder}"  # its time: the last trim
+        self._held: dict[str, tuple[int, int]] = {}  # claims: name → (process, locked file)
 
     def get(self, name: str) -> bytes | None:
         path = self.dir / name
@@ -340,49 +345,47 @@ class BlobStore:
 
     def claim(self, name: str) -> bool:
         """Take the making of `name`: True when this process is to make it (and then
-        `release` it), False while another live process is making it. A claim whose
-        process has died (a killed build) or that is older than `CLAIM_STALE_S` is
-        taken over. Without a usable folder, always True: nothing is shared."""
-        path = self.dir / f"{name}.claim"
-        for _ in range(2):
-            try:
-                self.dir.mkdir(parents=True, exist_ok=True)
-                handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            except FileExistsError:
-                if not self._abandoned(path):
-                    return False
-                with contextlib.suppress(OSError):
-                    path.unlink()
-                continue
-            except OSError:
-                return True
-            with os.fdopen(handle, "w") as stream:
-                stream.write(str(os.getpid()))
+        `release` it), False while another process is making it.
+
+        A claim is a lock the system holds for the process (`flock` on `<name>.claim`),
+        so it ends when the process releases it or dies (a killed build), whatever its
+        number or namespace. Where no lock can be had (a read-only or full cache, a file
+        system without locks), True: the entry is made, just not shared."""
+        if fcntl is None:
             return True
-        return False  # taken over by another process at the same moment
+        path = self.dir / f"{name}.claim"
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return True
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(handle)
+            return False
+        except OSError:
+            os.close(handle)
+            return True
+        try:  # released (unlinked) between the opening and the lock: that claims nothing
+            current = os.fstat(handle).st_ino == os.stat(path).st_ino
+        except OSError:
+            current = False
+        if not current:
+            os.close(handle)
+            return False  # asked again, the entry is there or the claim is new
+        self._held[name] = (os.getpid(), handle)
+        return True
 
     def release(self, name: str) -> None:
-        """Give up the claim on `name` (made, or given up on)."""
+        """Give up this process's claim on `name` (made, or given up on)."""
+        held = self._held.pop(name, None)
+        if held is None or held[0] != os.getpid():  # a claim forked from the parent is not ours
+            return
         with contextlib.suppress(OSError):
-            (self.dir / f"{name}.claim").unlink()
-
-    def _abandoned(self, path: Path) -> bool:
-        try:
-            age = time.time() - path.stat().st_mtime
-            text = path.read_text()
-        except OSError:
-            return False  # gone: not abandoned, claimed again
-        if not -60.0 < age < self.CLAIM_STALE_S:  # (a clock set back: not a real age)
-            return True
-        if not text.isdigit():
-            return False  # its process is writing its number
-        try:
-            os.kill(int(text), 0)
-        except ProcessLookupError:
-            return True
-        except OSError:
-            return False  # alive, another user's
-        return False
+            (self.dir / f"{name}.claim").unlink()  # first: a waiter never locks it in place
+        with contextlib.suppress(OSError):
+            os.close(held[1])
 
     def _trim_due(self) -> bool:
         """Whether the folder was last trimmed long enough ago (and mark it trimmed now)."""

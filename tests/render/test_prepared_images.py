@@ -356,3 +356,76 @@ def test_the_screen_pdf_and_word_keep_photographs_as_jpeg(
         assert (decoded.format, decoded.size, decoded.mode) == ("JPEG", (150, 100), "RGB")
     images.clear_caches()
     assert prepared(path, "screen", DEFAULT_PROFILE, (72.0, 72.0)).stream() == (kind, data)  # type: ignore[attr-defined]
+
+
+def test_a_picture_beside_text_is_asked_for_at_its_column_width_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A case story's photo sits in a column of a layout grid: it is prepared (and
+    converted ahead) at the column's width, never also at the frame's, a size never drawn."""
+    from kumihan import model as m
+    from kumihan.diagnostics import Diagnostics, SourceLoc
+    from kumihan.layout.spec import load_layout
+    from kumihan.render.pdf import blocks, make_context
+
+    repo = Path(__file__).resolve().parents[2]
+    layout = load_layout(repo / "layouts" / "casebook.yaml", repo, Diagnostics())
+    assert layout is not None
+    assets = tmp_path / "assets"
+    (assets / "images").mkdir(parents=True)
+    photo(assets / "images" / "a.jpg")
+    for folder in ("fonts", "icc"):
+        (assets / folder).symlink_to(repo / "assets" / folder)
+    ctx = make_context(layout, tmp_path, "screen")
+    asked: list[tuple[float, float]] = []
+    real = blocks.prepared
+    monkeypatch.setattr(
+        blocks,
+        "prepared",
+        lambda path, variant, profile, placed: (
+            asked.append(placed) or real(path, variant, profile, placed)
+        ),
+    )
+    loc = SourceLoc("content/cases/kakuu.yaml", 1, 1)
+    text = m.TableCell((m.Paragraph((m.Text("架空の本文。"),), loc),))
+    picture = m.TableCell((m.Figure(loc, image="images/a.jpg", role="case-figure"),))
+    grid = m.Table((m.TableRow((text, picture)),), loc, 0, (3.0, 2.0), role="case-aside")
+    builder = blocks.FlowableBuilder(ctx, layout.page.frame_width, layout.page.frame_height)
+    with no_prefetch():
+        builder.block(grid)
+    assert asked and all(w < layout.page.frame_width * 0.5 for w, _ in asked)
+
+
+def test_a_photo_as_jpeg_carries_its_pixels_only_and_reads_the_same_everywhere(
+    tmp_path: Path,
+) -> None:
+    """The JPEG made for the screen PDF and Word holds the pixels alone (not the source
+    file's comment); its pixels, asked for, are the JPEG's whether this process converted
+    the picture or read it from the store; a camera's MPO counts as a JPEG."""
+    from kumihan.cache import BlobStore
+
+    path = photo(tmp_path / "a.jpg")
+    with Image.open(path) as source:
+        source.save(path, "JPEG", comment=b"KAKUU-SECRET-NOTE")
+    made_here = prepared(path, "screen", DEFAULT_PROFILE, (72.0, 72.0))
+    kind, data = made_here.stream()  # type: ignore[attr-defined]
+    assert kind == "DCTDecode" and b"KAKUU-SECRET-NOTE" not in data
+    images.use_store(BlobStore(tmp_path / "project", "images"))
+    try:
+        with _Forked(lambda: prepared(path, "screen", DEFAULT_PROFILE, (72.0, 72.0)).stream()):
+            pass  # kept in the store by another process
+        images.clear_caches()
+        read_back = prepared(path, "screen", DEFAULT_PROFILE, (72.0, 72.0))
+        assert read_back.tobytes() == made_here.tobytes()
+    finally:
+        images.use_store(None)
+    with Image.open(io.BytesIO(data)) as decoded:
+        assert made_here.tobytes() == decoded.convert("RGB").tobytes()
+
+    mpo = tmp_path / "camera.mpo"
+    with Image.open(path) as first:
+        first.save(mpo, "MPO", save_all=True, append_images=[first.copy()])
+    with Image.open(mpo) as check:
+        assert check.format == "MPO"
+    camera = prepared(mpo, "screen", DEFAULT_PROFILE, (72.0, 72.0))
+    assert camera.stream()[0] == "DCTDecode"  # type: ignore[attr-defined]

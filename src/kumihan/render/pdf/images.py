@@ -66,6 +66,7 @@ AHEAD_BYTES = 48 * 1024 * 1024  # converted ahead of the drawing, at most
 PHOTO_DEFLATE_LEVEL = 1  # see `_encoding`
 PHOTO_JPEG_QUALITY = 90  # photos in the screen PDF and in Word: no visible loss
 CLAIM_POLL_S = 0.01  # how often a conversion another process is making is looked for
+CLAIM_WAIT_S = 120.0  # how long it is waited for at most
 
 
 class ImageProblem(Exception):
@@ -184,7 +185,8 @@ def _inspect(path: Path, stamp: tuple[int, int]) -> _Inspection | str:
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with Image.open(path) as probe:
-            size, mode, jpeg = probe.size, probe.mode, probe.format == "JPEG"
+            # a camera's MPO is a JPEG with more pictures after the first
+            size, mode, jpeg = probe.size, probe.mode, probe.format in ("JPEG", "MPO")
             if size[0] * size[1] > MAX_PIXELS:
                 return f"{size[0]}×{size[1]} 画素あり、大きすぎます（上限 {MAX_PIXELS:,} 画素）"
             if jpeg:
@@ -247,6 +249,14 @@ class _Pixels:
     def nbytes(self) -> int:
         return len(self._raw or b"") + len(self.encoding[1] if self.encoding else b"")
 
+    def encode(self, encoding: Encoding) -> None:
+        """Take `encoding` as the picture's stream. The pixels of a JPEG are from then on
+        the JPEG's, decoded if asked for, as in a process that reads it from the store:
+        the same in every build, whichever process converted the picture."""
+        self.encoding = encoding
+        if encoding[0] == "DCTDecode":
+            self._raw = None
+
     def image(self) -> Image.Image:
         image = Image.frombytes(self.mode, self.size, self.raw)
         image.info = dict(self.info)
@@ -298,6 +308,7 @@ def _attempt(
     if store is None or name is None:
         with converting:
             return _made(key, deflate=False)
+    waited_until = time.monotonic() + CLAIM_WAIT_S
     while True:
         found = _stored(store, name)
         if found is not None:
@@ -306,6 +317,9 @@ def _attempt(
             break
         if not wait:
             return None
+        if time.monotonic() > waited_until:  # a process that hangs: convert it here
+            with converting:
+                return _made(key, deflate=True)
         time.sleep(CLAIM_POLL_S)
     try:
         found = _stored(store, name)  # kept by another process just before the claim
@@ -329,7 +343,7 @@ def _made(key: _Key, *, deflate: bool) -> _Pixels | ImageProblem:
     raw = image.tobytes()
     pixels = _Pixels(image.mode, image.size, dict(image.info), raw, None, ink)
     if deflate:
-        pixels.encoding = _encoding(key, pixels)
+        pixels.encode(_encoding(key, pixels))
     return pixels
 
 
@@ -344,8 +358,9 @@ def _encoding(key: _Key, pixels: _Pixels) -> Encoding:
     found = _inspected(key.path, key.stamp)
     photo = not isinstance(found, str) and found.jpeg
     if photo and key.variant == "screen" and pixels.mode in ("RGB", "L"):
-        buffer = io.BytesIO()
-        pixels.image().save(buffer, format="JPEG", quality=PHOTO_JPEG_QUALITY)
+        buffer = io.BytesIO()  # the pixels alone: no comment or other marker of the file
+        image = Image.frombytes(pixels.mode, pixels.size, pixels.raw)
+        image.save(buffer, format="JPEG", quality=PHOTO_JPEG_QUALITY)
         return "DCTDecode", buffer.getvalue()
     level = PHOTO_DEFLATE_LEVEL if photo else zlib.Z_DEFAULT_COMPRESSION
     return "FlateDecode", zlib.compress(pixels.raw, level)
@@ -395,6 +410,7 @@ class _Converter:
         self.elsewhere: dict[_Key, float] = {}  # queued, found converting elsewhere (when)
         self.encoded: set[_Key] = set()  # with their stream made (or being made) ahead
         self.working = False  # the background thread is converting or deflating
+        self.generation = 0  # counts `clear` and `settle`: what was asked before is let go
         self.thread: threading.Thread | None = None
 
     def prefetch(self, key: _Key) -> None:
@@ -431,6 +447,7 @@ class _Converter:
 
     def clear(self) -> None:
         with self.cond:
+            self.generation += 1
             self.queue.clear()
             self.elsewhere.clear()
             for key in list(self.done):
@@ -445,6 +462,7 @@ class _Converter:
         would stop the thread with work queued, and no build in this process could
         fork its formats again.) Conversions made stay in memory for the next build."""
         with self.cond:
+            self.generation += 1
             self.queue.clear()
             self.elsewhere.clear()
             self.unread.clear()
@@ -465,6 +483,7 @@ class _Converter:
                     if ready is not None:
                         key = self.busy = ready
                         pixels = None
+                        asked_in = self.generation
                         break
                     pending = self._unencoded()
                     if pending is not None:
@@ -478,8 +497,9 @@ class _Converter:
                 encoding = _encoding(key, pixels)
                 with self.cond:
                     if self.done.get(key) is pixels and pixels.encoding is None:
-                        pixels.encoding = encoding
-                        grown = len(encoding[1])
+                        before = pixels.nbytes()
+                        pixels.encode(encoding)
+                        grown = pixels.nbytes() - before
                         self.sizes[key] += grown
                         self.used += grown
                         if key in self.unread:
@@ -495,9 +515,10 @@ class _Converter:
                 with self.cond:
                     self.busy = None
                     self.elsewhere.pop(key, None)
+                    let_go = asked_in != self.generation  # `settle` or `clear` since
                     if found is not None:
-                        self._store(key, found, read=False)
-                    elif not failed and key not in self.done and key not in self.queue:
+                        self._store(key, found, read=let_go)
+                    elif not (failed or let_go) and key not in self.done and key not in self.queue:
                         self.queue.append(key)  # converting elsewhere: read when kept
                         self.elsewhere[key] = time.monotonic()
                     self.cond.notify_all()
@@ -620,7 +641,8 @@ class PreparedImage(Image.Image):
         """The image stream the PDF embeds for the picture: its filter and bytes."""
         pixels = self._pixels()
         if pixels.encoding is None:
-            pixels.encoding = _encoding(self.key, pixels)
+            pixels.encode(_encoding(self.key, pixels))
+        assert pixels.encoding is not None
         return pixels.encoding
 
     def name(self) -> str:
