@@ -307,7 +307,7 @@ def _attempt(
     name = _store_name(key) if store is not None else None
     if store is None or name is None:
         with converting:
-            return _made(key, deflate=False)
+            return _made(key, encode=False)
     waited_until = time.monotonic() + CLAIM_WAIT_S
     while True:
         found = _stored(store, name)
@@ -319,14 +319,14 @@ def _attempt(
             return None
         if time.monotonic() > waited_until:  # a process that hangs: convert it here
             with converting:
-                return _made(key, deflate=True)
+                return _made(key, encode=True)
         time.sleep(CLAIM_POLL_S)
     try:
         found = _stored(store, name)  # kept by another process just before the claim
         if found is not None:
             return found
         with converting:
-            made = _made(key, deflate=True)
+            made = _made(key, encode=True)
         if isinstance(made, _Pixels):
             _keep(store, name, made)
         return made
@@ -334,15 +334,15 @@ def _attempt(
         store.release(name)
 
 
-def _made(key: _Key, *, deflate: bool) -> _Pixels | ImageProblem:
-    """The picture converted now (and its stream made, with `deflate`)."""
+def _made(key: _Key, *, encode: bool) -> _Pixels | ImageProblem:
+    """The picture converted now (and its stream made, with `encode`)."""
     try:
         image, ink = _convert(key)
     except ImageProblem as problem:
         return problem
     raw = image.tobytes()
     pixels = _Pixels(image.mode, image.size, dict(image.info), raw, None, ink)
-    if deflate:
+    if encode:
         pixels.encode(_encoding(key, pixels))
     return pixels
 
@@ -409,7 +409,7 @@ class _Converter:
         self.busy: _Key | None = None  # being converted by the background thread
         self.elsewhere: dict[_Key, float] = {}  # queued, found converting elsewhere (when)
         self.encoded: set[_Key] = set()  # with their stream made (or being made) ahead
-        self.working = False  # the background thread is converting or deflating
+        self.working = False  # the background thread is converting or encoding
         self.generation = 0  # counts `clear` and `settle`: what was asked before is let go
         self.thread: threading.Thread | None = None
 
