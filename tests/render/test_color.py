@@ -159,3 +159,35 @@ def test_a_malformed_colour_entry_is_converted_again(tmp_path: Path) -> None:
     finally:
         color.remember_colours(None)
         color._cmyk8_to_rgb.cache_clear()
+
+
+ADOBE_RGB = Path("/usr/share/color/icc/ghostscript/a98.icc")  # ghostscript's Adobe RGB (1998)
+
+
+@pytest.mark.skipif(not ADOBE_RGB.is_file(), reason="ghostscript's ICC profiles are not installed")
+def test_screen_image_shows_a_wider_rgb_space_in_srgb() -> None:
+    """A photo tagged Adobe RGB (cameras, editors) is converted to sRGB for the screen PDF
+    and Word, as the print converts it through the same profile; one tagged sRGB, or not
+    tagged, keeps its pixels."""
+    from PIL import ImageCms
+
+    from kumihan.render.pdf.color import screen_image
+
+    adobe = Image.new("RGB", (8, 8), (100, 150, 200))
+    adobe.info["icc_profile"] = ADOBE_RGB.read_bytes()
+    shown = screen_image(adobe, (8, 8))
+    expected = ImageCms.profileToProfile(
+        adobe,
+        ImageCms.ImageCmsProfile(str(ADOBE_RGB)),
+        ImageCms.createProfile("sRGB"),
+        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+        flags=ImageCms.Flags.BLACKPOINTCOMPENSATION,
+    )
+    assert expected is not None
+    assert shown.getpixel((0, 0)) == expected.getpixel((0, 0)) != (100, 150, 200)
+
+    srgb = Image.new("RGB", (8, 8), (100, 150, 200))
+    srgb.info["icc_profile"] = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    assert screen_image(srgb, (8, 8)).getpixel((0, 0)) == (100, 150, 200)
+    untagged = Image.new("RGB", (8, 8), (100, 150, 200))
+    assert screen_image(untagged, (8, 8)).getpixel((0, 0)) == (100, 150, 200)

@@ -274,8 +274,9 @@ def screen_image(
     img: Image.Image, size: tuple[int, int], profile: Path = DEFAULT_PROFILE
 ) -> Image.Image:
     """Any image → 'RGB' (or 'L' if gray) at `size` (its own size or smaller, see
-    `screen_size`). A CMYK image is downsampled before it is converted, so the
-    colour transform runs on the pixels that are kept only."""
+    `screen_size`), in sRGB: a CMYK image through its profile or the press's, an RGB
+    image with another embedded profile (Adobe RGB) through that. Downsampled before any
+    colour transform, which then runs on the pixels that are kept only."""
     if img.mode in _GRAY_MODES:
         return _resize(_to_gray8(_flatten(img)), size)
     img = _flatten(img)
@@ -287,7 +288,23 @@ def screen_image(
         return rgb
     if img.mode != "RGB":
         img = img.convert("RGB")
-    return _resize(img, size)
+    img = _resize(img, size)
+    source = _source_profile(img)
+    if source == _SRGB or _is_srgb(source):
+        return img
+    # a wider space (Adobe RGB from a camera or an editor): shown as sRGB, the screen's
+    rgb = ImageCms.applyTransform(img, _transform(source, _SRGB, "RGB", "RGB"))
+    assert rgb is not None
+    return rgb
+
+
+def _is_srgb(icc: str | bytes) -> bool:
+    """Does the embedded profile say it is sRGB (as most cameras' and screenshots' do)?"""
+    try:
+        description = _profile(icc).profile.profile_description or ""
+    except (OSError, ImageCms.PyCMSError):
+        return True  # unreadable: `_source_profile` trusts the default instead
+    return "srgb" in description.lower()
 
 
 def _resize(img: Image.Image, size: tuple[int, int]) -> Image.Image:
