@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import hashlib
 import os
 import pickle
 import signal
@@ -44,6 +45,7 @@ from kumihan.cache import (
     JsonTable,
     files_digest,
     remember_file_hashes,
+    value_digest,
 )
 from kumihan.diagnostics import Diagnostic, Diagnostics, Severity, SourceLoc
 from kumihan.layout.spec import Layout
@@ -218,6 +220,7 @@ def build_deliverable(
             layout_read=layout_read,
             memo=memo,
             fresh=not use_cache,
+            rendered=(cache, repr(options)) if use_cache else None,
         )
         if not any(d.severity is Severity.ERROR for d in result.diagnostics) and result.artifacts:
             cache.put(deliverable, key, result)
@@ -239,7 +242,10 @@ def _build(
     layout_read: ReadLayout | None = None,
     memo: ContentMemo | None = None,
     fresh: bool = False,
+    rendered: tuple[DeliverableCache, str] | None = None,
 ) -> DeliverableBuild:
+    """Prepare and render; with `rendered` (the cache and the build's options), files
+    rendered before from the very same prepared document are reused (see `Rendered`)."""
     diagnostics = Diagnostics()
     result = DeliverableBuild(deliverable)
     with _fact_tables(root, fresh) as tables:
@@ -255,12 +261,78 @@ def _build(
         if prepared is None or _fails(diagnostics, strict):
             result.diagnostics = diagnostics.sorted()
             return result
-        with _render_caches(root, replay=not fresh):
-            _render(
-                prepared, root, formats, variants, preflight, result, diagnostics, fresh, tables
-            )
+        name = f"{deliverable}.rendered"
+        key = _rendered_key(root, prepared, rendered[1]) if rendered is not None else None
+        kept = rendered[0].get(name, key) if rendered is not None and key else None
+        if isinstance(kept, Rendered):
+            kept.put_into(result, diagnostics)
+        else:
+            first_of_render = len(diagnostics)
+            with _render_caches(root, replay=not fresh):
+                _render(
+                    prepared, root, formats, variants, preflight, result, diagnostics, fresh, tables
+                )
+            made = Rendered.of(result, diagnostics.items[first_of_render:])
+            if rendered is not None and key and not _fails(diagnostics, strict):
+                rendered[0].put(name, key, made)
     result.diagnostics = diagnostics.sorted()
     return result
+
+
+@dataclass
+class Rendered:
+    """What rendering a prepared document gave: its files, the problems rendering found
+    (not those of preparing, found again each time), its preflight and case pages.
+
+    Kept under a hash of the prepared document itself (`_rendered_key`): an edit that
+    leaves a deliverable's document as it was (a case edited, for the 概略書, which shows
+    no case) reuses its files though an input it reads has changed."""
+
+    artifacts: list[Artifact]
+    diagnostics: list[Diagnostic]
+    preflight: list[str]
+    preflight_failed: bool
+    case_pages: dict[str, list[int]]
+
+    @classmethod
+    def of(cls, build: DeliverableBuild, found: list[Diagnostic]) -> Rendered:
+        return cls(
+            list(build.artifacts),
+            list(found),
+            list(build.preflight),
+            build.preflight_failed,
+            dict(build.case_pages),
+        )
+
+    def put_into(self, build: DeliverableBuild, diagnostics: Diagnostics) -> None:
+        build.artifacts = list(self.artifacts)
+        build.preflight = list(self.preflight)
+        build.preflight_failed = self.preflight_failed
+        build.case_pages = dict(self.case_pages)
+        build.from_cache = True
+        diagnostics.extend(self.diagnostics)
+
+
+def rendering_context(root: Path) -> str:
+    """A hash of what every page is drawn with: the layouts, the fonts and pictures under
+    assets/ (by their bytes), the toolkit (`files_digest`) and the libraries that write
+    the files."""
+    assets = [p for p in sorted((root / "assets").rglob("*")) if p.is_file()]
+    libraries = f"reportlab {reportlab.Version}|Pillow {PIL.__version__}"
+    return files_digest(root, layout_files(root) + assets, libraries)
+
+
+def _rendered_key(root: Path, prepared: Prepared, options: str) -> str | None:
+    """A hash of everything rendering reads: the prepared document and its layout (by
+    value), `rendering_context`, the build's options. None when the document cannot be
+    hashed."""
+    digest = hashlib.sha256(rendering_context(root).encode())
+    try:
+        for value in (prepared.document, prepared.layout, prepared.created, options):
+            digest.update(value_digest(value))
+    except (pickle.PickleError, TypeError, AttributeError, RecursionError):
+        return None
+    return digest.hexdigest()
 
 
 # Small facts earlier builds found, each table by the module that uses it: pictures' sizes
@@ -298,13 +370,9 @@ def _render_caches(root: Path, *, replay: bool = True) -> Iterator[None]:
     use_subset_store(BlobStore(root, "fonts"))  # embedded font subsets, likewise
     # streams deflated before (the pages an edit left as they were)
     use_deflate_store(BlobStore(root, "deflated") if replay else None)
-    # pages drawn in earlier builds: their key names the layouts, the fonts and pictures
-    # under assets/, the toolkit (`files_digest`) and the libraries that write what is
-    # kept, and each page its content
-    assets = [p for p in sorted((root / "assets").rglob("*")) if p.is_file()]
-    libraries = f"reportlab {reportlab.Version}|Pillow {PIL.__version__}"
-    context = files_digest(root, layout_files(root) + assets, libraries)
-    store = PageStore(BlobStore(root, "pages"), context)
+    # pages drawn in earlier builds: their key names what every page is drawn with
+    # (`rendering_context`), and each page its content
+    store = PageStore(BlobStore(root, "pages"), rendering_context(root))
     use_page_store(store if replay else None)
     try:
         yield
