@@ -166,9 +166,11 @@ def _write_atomic(path: Path, *chunks: bytes) -> None:
 
 
 class DeliverableCache:
-    """Finished files of a deliverable, one entry per deliverable (the latest build).
+    """Finished files of a deliverable, one entry per deliverable (the latest build),
+    found by any of the keys it was put under (by position: each key names another way
+    of knowing the files are still right).
 
-    An entry is two pickles in a row, the key and then the files, so a miss (the
+    An entry is two pickles in a row, the keys and then the files, so a miss (the
     usual case after an edit) reads a few bytes instead of every file of the last build.
     """
 
@@ -178,21 +180,23 @@ class DeliverableCache:
     def _path(self, deliverable: str) -> Path:
         return self.dir / f"{deliverable}.pickle"
 
-    def get(self, deliverable: str, key: str) -> Any | None:
+    def get(self, deliverable: str, key: str, at: int = 0) -> Any | None:
+        """The value put with `key` in place `at` of its keys, if it is the latest."""
         try:
             with self._path(deliverable).open("rb") as handle:
-                if pickle.load(handle) != key:
+                keys = pickle.load(handle)
+                if not isinstance(keys, tuple) or len(keys) <= at or keys[at] != key:
                     return None
                 return pickle.load(handle)
         except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
             return None
 
-    def put(self, deliverable: str, key: str, value: Any) -> None:
+    def put(self, deliverable: str, keys: tuple[str, ...], value: Any) -> None:
         # a read-only checkout builds without a cache
         with contextlib.suppress(OSError):
             _write_atomic(
                 self._path(deliverable),
-                pickle.dumps(key, protocol=pickle.HIGHEST_PROTOCOL),
+                pickle.dumps(keys, protocol=pickle.HIGHEST_PROTOCOL),
                 pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL),
             )
 

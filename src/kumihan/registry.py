@@ -207,10 +207,10 @@ def build_deliverable(
         layout_read = _read_layout(root, deliverable, memo)
         key = files_digest(root, _inputs(root, layout_read[0]), repr(options))
         cached = cache.get(deliverable, key) if use_cache else None
-        if isinstance(cached, DeliverableBuild):
-            cached.from_cache = True
-            return cached
-        result = _build(
+        if isinstance(cached, tuple) and isinstance(cached[0], DeliverableBuild):
+            cached[0].from_cache = True
+            return cached[0]
+        result, rendered = _build(
             root,
             deliverable,
             formats,
@@ -220,10 +220,12 @@ def build_deliverable(
             layout_read=layout_read,
             memo=memo,
             fresh=not use_cache,
-            rendered=(cache, repr(options)) if use_cache else None,
+            rendered_from=(cache, repr(options)) if use_cache else None,
         )
         if not any(d.severity is Severity.ERROR for d in result.diagnostics) and result.artifacts:
-            cache.put(deliverable, key, result)
+            # found again by its inputs, or, when they change, by its prepared document
+            rendered_key, made = rendered or ("", None)
+            cache.put(deliverable, (key, rendered_key), (result, made))
         return result
     finally:
         remember_file_hashes(None)
@@ -242,12 +244,14 @@ def _build(
     layout_read: ReadLayout | None = None,
     memo: ContentMemo | None = None,
     fresh: bool = False,
-    rendered: tuple[DeliverableCache, str] | None = None,
-) -> DeliverableBuild:
-    """Prepare and render; with `rendered` (the cache and the build's options), files
-    rendered before from the very same prepared document are reused (see `Rendered`)."""
+    rendered_from: tuple[DeliverableCache, str] | None = None,
+) -> tuple[DeliverableBuild, tuple[str, Rendered] | None]:
+    """Prepare and render. With `rendered_from` (the cache and the build's options), the
+    files rendered last from the very same prepared document are reused (`Rendered`),
+    and what was rendered is returned with its key, to be kept."""
     diagnostics = Diagnostics()
     result = DeliverableBuild(deliverable)
+    rendered: tuple[str, Rendered] | None = None
     with _fact_tables(root, fresh) as tables:
         prepared = prepare_deliverable(
             root,
@@ -260,23 +264,22 @@ def _build(
         )
         if prepared is None or _fails(diagnostics, strict):
             result.diagnostics = diagnostics.sorted()
-            return result
-        name = f"{deliverable}.rendered"
-        key = _rendered_key(root, prepared, rendered[1]) if rendered is not None else None
-        kept = rendered[0].get(name, key) if rendered is not None and key else None
-        if isinstance(kept, Rendered):
-            kept.put_into(result, diagnostics)
+            return result, None
+        key = _rendered_key(root, prepared, rendered_from[1]) if rendered_from else None
+        kept = rendered_from[0].get(deliverable, key, at=1) if rendered_from and key else None
+        if isinstance(kept, tuple) and isinstance(kept[1], Rendered):
+            kept[1].put_into(result, diagnostics)
+            rendered = (key, kept[1]) if key else None
         else:
             first_of_render = len(diagnostics)
             with _render_caches(root, replay=not fresh):
                 _render(
                     prepared, root, formats, variants, preflight, result, diagnostics, fresh, tables
                 )
-            made = Rendered.of(result, diagnostics.items[first_of_render:])
-            if rendered is not None and key and not _fails(diagnostics, strict):
-                rendered[0].put(name, key, made)
+            if key:
+                rendered = (key, Rendered.of(result, diagnostics.items[first_of_render:]))
     result.diagnostics = diagnostics.sorted()
-    return result
+    return result, rendered
 
 
 @dataclass
