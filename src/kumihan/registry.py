@@ -288,8 +288,8 @@ class Rendered:
     (not those of preparing, found again each time), its preflight and case pages.
 
     Kept under a hash of the prepared document itself (`_rendered_key`): an edit that
-    leaves a deliverable's document as it was (a case edited, for the 概略書, which shows
-    no case) reuses its files though an input it reads has changed."""
+    leaves a deliverable's document as it was (a survey finding or a case the 概略書 does
+    not show) reuses its files though an input it reads has changed."""
 
     artifacts: list[Artifact]
     diagnostics: list[Diagnostic]

@@ -355,15 +355,24 @@ def _encoding(key: _Key, pixels: _Pixels) -> Encoding:
     default level in less than half the time (a third of a second per print photo of
     1800 × 1200); drawings, whose flat colours the default level packs far better, at
     the default level."""
-    found = _inspected(key.path, key.stamp)
-    photo = not isinstance(found, str) and found.jpeg
-    if photo and key.variant == "screen" and pixels.mode in ("RGB", "L"):
+    if _as_jpeg(key, pixels.mode):
         buffer = io.BytesIO()  # the pixels alone: no comment or other marker of the file
         image = Image.frombytes(pixels.mode, pixels.size, pixels.raw)
         image.save(buffer, format="JPEG", quality=PHOTO_JPEG_QUALITY)
         return "DCTDecode", buffer.getvalue()
-    level = PHOTO_DEFLATE_LEVEL if photo else zlib.Z_DEFAULT_COMPRESSION
+    level = PHOTO_DEFLATE_LEVEL if _is_photo(key) else zlib.Z_DEFAULT_COMPRESSION
     return "FlateDecode", zlib.compress(pixels.raw, level)
+
+
+def _is_photo(key: _Key) -> bool:
+    """Is the picture's file a JPEG (by its content, whatever its name says): a photograph?"""
+    found = _inspected(key.path, key.stamp)
+    return not isinstance(found, str) and found.jpeg
+
+
+def _as_jpeg(key: _Key, mode: str) -> bool:
+    """Is the conversion embedded as JPEG: a photograph in the screen PDF (and Word)?"""
+    return key.variant == "screen" and mode in ("RGB", "L") and _is_photo(key)
 
 
 def _keep(store: BlobStore, name: str, pixels: _Pixels) -> None:
@@ -701,17 +710,9 @@ def word_picture(image: Image.Image) -> bytes:
 
     if not isinstance(image, PreparedImage):
         return encoded()
-    if image.key.variant == "screen" and _is_jpeg(image) and image.mode in ("RGB", "L"):
-        kind, data = image.stream()
-        if kind == "DCTDecode":
-            return data
+    if _as_jpeg(image.key, image.mode):
+        return image.stream()[1]
     return remembered(f"{image.name()}.png", encoded)
-
-
-def _is_jpeg(image: PreparedImage) -> bool:
-    """Is the picture's file a JPEG (by its content, whatever its name says)?"""
-    found = _inspected(image.key.path, image.key.stamp)
-    return not isinstance(found, str) and found.jpeg
 
 
 def remembered(name: str, make: Callable[[], bytes]) -> bytes:
